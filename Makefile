@@ -1,0 +1,56 @@
+# umbra: top-level build. Each directory contributes a fragment (*.mk).
+# `make help` lists the targets.
+
+BUILD    ?= build
+JOBS     ?= 2
+SHELL    := /bin/bash
+
+.DEFAULT_GOAL := help
+.PHONY: help deps build run test lint bench clean
+
+# What `make run` runs (the boot image of the hypervisor issue replaces it).
+RUN_ELF  ?= $(BUILD)/fw/demo/hello.elf
+RUN_ARGS ?= --bootargs "rounds=4 console=uart"
+
+help:
+	@echo "umbra targets:"
+	@echo "  make deps      install missing Debian packages (run/test do it for you)"
+	@echo "  make build     build build/umbra, firmware and tests"
+	@echo "  make run       build and run the default program on the RTL"
+	@echo "  make test      everything fast enough for CI; ends with 'N passed, N failed'"
+	@echo "  make lint      verilator --lint-only -Wall on the RTL"
+	@echo "  make bench     speed figures: umbra vs Icarus, tracing cost"
+	@echo "  make clean     remove build/"
+
+deps:
+	@sh tools/deps.sh
+
+$(BUILD):
+	@mkdir -p $@
+
+-include rtl/rtl.mk
+-include model/model.mk
+-include testbench/testbench.mk
+-include firmware/firmware.mk
+-include firmware/rvtest/rvtest.mk
+-include firmware/demo/demo.mk
+
+# run/test/bench install what is missing first, then build, then act: deps
+# must finish before any compiler runs, so they are sequenced here.
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build
+	$(BUILD)/umbra $(RUN_ARGS) $(RUN_ELF)
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build
+	@python3 tools/testall.py
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build
+	@python3 tools/bench.py
+
+clean:
+	rm -rf $(BUILD)
