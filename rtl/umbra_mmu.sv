@@ -1,0 +1,219 @@
+// umbra_mmu: Sv32 address translation for the fetch and load/store paths:
+// an I-TLB, a D-TLB, their permission checks and the shared walker.
+// Each side asks with *_req_i and holds the same address until the cycle it
+// sees *_ok_o (physical address valid) or *_fault_o. A TLB hit answers in the
+// same cycle; a miss starts a walk and answers the cycle after the fill.
+`default_nettype none
+
+module umbra_mmu
+#(
+  parameter int ItlbEntries = 8,
+  parameter int DtlbEntries = 8
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+
+  // Translation context from the CSR file.
+  input  logic [1:0]  priv_i,
+  input  logic        mprv_i,
+  input  logic [1:0]  mpp_i,
+  input  logic        sum_i,
+  input  logic        mxr_i,
+  input  logic        satp_mode_i,
+  input  logic [21:0] satp_ppn_i,
+  input  logic        flush_i,         // sfence.vma or satp write
+
+  // Fetch side.
+  input  logic        if_req_i,
+  input  logic [31:0] if_vaddr_i,
+  output logic        if_ok_o,
+  output logic [31:0] if_paddr_o,
+  output logic        if_fault_o,
+  output logic        if_fault_access_o, // 1 access fault, 0 page fault
+
+  // Load/store side.
+  input  logic        d_req_i,
+  input  logic        d_store_i,
+  input  logic [31:0] d_vaddr_i,
+  output logic        d_ok_o,
+  output logic [31:0] d_paddr_o,
+  output logic        d_fault_o,
+  output logic        d_fault_access_o,
+
+  // Walker's PTE reads.
+  output logic        ptw_req_o,
+  output logic [31:0] ptw_addr_o,
+  input  logic        ptw_gnt_i,
+  input  logic        ptw_rsp_valid_i,
+  input  logic [31:0] ptw_rsp_rdata_i,
+  input  logic        ptw_rsp_err_i,
+  output logic        ptw_busy_o,
+
+  output logic        itlb_miss_o,    // a walk for the fetch side starts
+  output logic        dtlb_miss_o     // a walk for the load/store side starts
+);
+  logic [1:0]  d_priv;
+  logic        if_xlate, d_xlate;
+
+  assign d_priv   = mprv_i ? mpp_i : priv_i;
+  assign if_xlate = satp_mode_i && (priv_i != umbra_pkg::PrivM);
+  assign d_xlate  = satp_mode_i && (d_priv != umbra_pkg::PrivM);
+
+  // TLBs.
+  logic        itlb_hit, dtlb_hit;
+  logic [21:0] itlb_ppn, dtlb_ppn;
+  logic [7:0]  itlb_flags, dtlb_flags;
+  logic        ptw_done, ptw_side, ptw_fault, ptw_fault_access, ptw_fill, ptw_fill_mega;
+  logic [19:0] ptw_fill_vpn;
+  logic [21:0] ptw_fill_ppn;
+  logic [7:0]  ptw_fill_flags;
+  logic        ptw_idle;
+
+  umbra_tlb #(.Entries(ItlbEntries)) u_itlb (
+    .clk_i, .rst_ni,
+    .lookup_vpn_i (if_vaddr_i[31:12]),
+    .hit_o        (itlb_hit),
+    .ppn_o        (itlb_ppn),
+    .flags_o      (itlb_flags),
+    .fill_i       (ptw_fill && !ptw_side),
+    .fill_vpn_i   (ptw_fill_vpn),
+    .fill_ppn_i   (ptw_fill_ppn),
+    .fill_flags_i (ptw_fill_flags),
+    .fill_mega_i  (ptw_fill_mega),
+    .flush_i
+  );
+
+  umbra_tlb #(.Entries(DtlbEntries)) u_dtlb (
+    .clk_i, .rst_ni,
+    .lookup_vpn_i (d_vaddr_i[31:12]),
+    .hit_o        (dtlb_hit),
+    .ppn_o        (dtlb_ppn),
+    .flags_o      (dtlb_flags),
+    .fill_i       (ptw_fill && ptw_side),
+    .fill_vpn_i   (ptw_fill_vpn),
+    .fill_ppn_i   (ptw_fill_ppn),
+    .fill_flags_i (ptw_fill_flags),
+    .fill_mega_i  (ptw_fill_mega),
+    .flush_i
+  );
+
+  // Permission checks on the TLB entries.
+  logic if_perm_fault, d_perm_fault;
+
+  umbra_pte_check u_if_check (
+    .flags_i (itlb_flags),
+    .acc_i   (umbra_pkg::AccFetch),
+    .priv_i  (priv_i),
+    .sum_i   (sum_i),
+    .mxr_i   (mxr_i),
+    .fault_o (if_perm_fault)
+  );
+
+  umbra_pte_check u_d_check (
+    .flags_i (dtlb_flags),
+    .acc_i   (d_store_i ? umbra_pkg::AccStore : umbra_pkg::AccLoad),
+    .priv_i  (d_priv),
+    .sum_i   (sum_i),
+    .mxr_i   (mxr_i),
+    .fault_o (d_perm_fault)
+  );
+
+  // Walk requests: the load/store side first (the two never overlap in
+  // practice: a fetch walk runs only while no instruction is executing).
+  logic if_walk, d_walk;
+  assign d_walk  = d_req_i && d_xlate && !dtlb_hit && ptw_idle;
+  assign if_walk = if_req_i && if_xlate && !itlb_hit && ptw_idle && !d_walk;
+
+  umbra_ptw u_ptw (
+    .clk_i, .rst_ni,
+    .start_i         (d_walk || if_walk),
+    .start_side_i    (d_walk),
+    .start_vaddr_i   (d_walk ? d_vaddr_i : if_vaddr_i),
+    .satp_ppn_i      (satp_ppn_i),
+    .flush_i         (flush_i),
+    .idle_o          (ptw_idle),
+    .mem_req_o       (ptw_req_o),
+    .mem_addr_o      (ptw_addr_o),
+    .mem_gnt_i       (ptw_gnt_i),
+    .mem_rsp_valid_i (ptw_rsp_valid_i),
+    .mem_rsp_rdata_i (ptw_rsp_rdata_i),
+    .mem_rsp_err_i   (ptw_rsp_err_i),
+    .done_o          (ptw_done),
+    .done_side_o     (ptw_side),
+    .fault_o         (ptw_fault),
+    .fault_access_o  (ptw_fault_access),
+    .fill_o          (ptw_fill),
+    .fill_vpn_o      (ptw_fill_vpn),
+    .fill_ppn_o      (ptw_fill_ppn),
+    .fill_flags_o    (ptw_fill_flags),
+    .fill_mega_o     (ptw_fill_mega)
+  );
+
+  assign ptw_busy_o  = !ptw_idle;
+  assign itlb_miss_o = if_walk;
+  assign dtlb_miss_o = d_walk;
+
+  // Fetch side answer.
+  always_comb begin
+    if_ok_o           = 1'b0;
+    if_paddr_o        = if_vaddr_i;
+    if_fault_o        = 1'b0;
+    if_fault_access_o = 1'b0;
+    if (if_req_i) begin
+      if (!if_xlate) begin
+        if_ok_o = 1'b1;
+      end else if (itlb_hit) begin
+        if_paddr_o = {itlb_ppn[19:0], if_vaddr_i[11:0]};
+        if (if_perm_fault) begin
+          if_fault_o = 1'b1;
+        end else if (itlb_ppn[21:20] != 2'b00) begin
+          if_fault_o        = 1'b1;
+          if_fault_access_o = 1'b1;
+        end else begin
+          if_ok_o = 1'b1;
+        end
+      end else if (ptw_done && !ptw_side && ptw_fault) begin
+        if_fault_o        = 1'b1;
+        if_fault_access_o = ptw_fault_access;
+      end
+    end
+  end
+
+  // Load/store side answer.
+  always_comb begin
+    d_ok_o           = 1'b0;
+    d_paddr_o        = d_vaddr_i;
+    d_fault_o        = 1'b0;
+    d_fault_access_o = 1'b0;
+    if (d_req_i) begin
+      if (!d_xlate) begin
+        d_ok_o = 1'b1;
+      end else if (dtlb_hit) begin
+        d_paddr_o = {dtlb_ppn[19:0], d_vaddr_i[11:0]};
+        if (d_perm_fault) begin
+          d_fault_o = 1'b1;
+        end else if (dtlb_ppn[21:20] != 2'b00) begin
+          d_fault_o        = 1'b1;
+          d_fault_access_o = 1'b1;
+        end else begin
+          d_ok_o = 1'b1;
+        end
+      end else if (ptw_done && ptw_side && ptw_fault) begin
+        d_fault_o        = 1'b1;
+        d_fault_access_o = ptw_fault_access;
+      end
+    end
+  end
+
+`ifdef UMBRA_ASSERT
+  UmbraMmuIfAnswerOnce: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !(if_ok_o && if_fault_o));
+  UmbraMmuDAnswerOnce: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !(d_ok_o && d_fault_o));
+  UmbraMmuNoFlushWhileWalking: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    flush_i |-> ptw_idle);
+`endif
+
+endmodule
+
+`default_nettype wire

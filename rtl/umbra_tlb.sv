@@ -1,0 +1,101 @@
+// umbra_tlb: fully associative TLB of Sv32 leaf translations (4 KiB pages and
+// 4 MiB megapages), round-robin replacement, flushed whole by sfence.vma.
+// Lookup is combinational in the cycle of the access; a fill written in cycle
+// t hits from cycle t+1.
+`default_nettype none
+
+module umbra_tlb #(
+  parameter int Entries = 8
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+
+  input  logic [19:0] lookup_vpn_i,
+  output logic        hit_o,
+  output logic [21:0] ppn_o,        // physical page number of the 4 KiB page
+  output logic [7:0]  flags_o,      // leaf PTE bits D A G U X W R V
+
+  input  logic        fill_i,
+  input  logic [19:0] fill_vpn_i,
+  input  logic [21:0] fill_ppn_i,   // leaf PTE ppn (ppn[9:0] = 0 for a megapage)
+  input  logic [7:0]  fill_flags_i,
+  input  logic        fill_mega_i,
+
+  input  logic        flush_i
+);
+  localparam int IdxW = (Entries > 1) ? $clog2(Entries) : 1;
+
+  logic [Entries-1:0] valid_q, valid_d;
+  logic [Entries-1:0] mega_q;
+  logic [19:0]        vpn_q   [Entries];
+  logic [21:0]        ppn_q   [Entries];
+  logic [7:0]         flags_q [Entries];
+  logic [IdxW-1:0]    victim_q, victim_d;
+  logic [Entries-1:0] hit_vec;
+
+  for (genvar i = 0; i < Entries; i++) begin : gen_match
+    assign hit_vec[i] = valid_q[i] &&
+                        (vpn_q[i][19:10] == lookup_vpn_i[19:10]) &&
+                        (mega_q[i] || (vpn_q[i][9:0] == lookup_vpn_i[9:0]));
+  end
+
+  always_comb begin
+    hit_o   = 1'b0;
+    ppn_o   = 22'b0;
+    flags_o = 8'b0;
+    for (int i = 0; i < Entries; i++) begin
+      if (hit_vec[i]) begin
+        hit_o   = 1'b1;
+        ppn_o   = mega_q[i] ? {ppn_q[i][21:10], lookup_vpn_i[9:0]} : ppn_q[i];
+        flags_o = flags_q[i];
+      end
+    end
+  end
+
+  always_comb begin
+    valid_d  = valid_q;
+    victim_d = victim_q;
+    if (flush_i) begin
+      valid_d = '0;
+    end else if (fill_i) begin
+      valid_d[victim_q] = 1'b1;
+      victim_d = (victim_q == IdxW'(Entries - 1)) ? '0 : victim_q + 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q  <= '0;
+      victim_q <= '0;
+    end else begin
+      valid_q  <= valid_d;
+      victim_q <= victim_d;
+    end
+  end
+
+  // Entry storage: one indexed write per fill.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int i = 0; i < Entries; i++) begin
+        vpn_q[i]   <= 20'b0;
+        ppn_q[i]   <= 22'b0;
+        flags_q[i] <= 8'b0;
+      end
+      mega_q <= '0;
+    end else if (fill_i && !flush_i) begin
+      vpn_q[victim_q]   <= fill_vpn_i;
+      ppn_q[victim_q]   <= fill_ppn_i;
+      flags_q[victim_q] <= fill_flags_i;
+      mega_q[victim_q]  <= fill_mega_i;
+    end
+  end
+
+`ifdef UMBRA_ASSERT
+  // Never two entries for one address: the walker fills only on a miss.
+  UmbraTlbOneHit: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    $onehot0(hit_vec));
+`endif
+
+endmodule
+
+`default_nettype wire
