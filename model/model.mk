@@ -1,0 +1,48 @@
+# model/model.mk: builds the C models into $(BUILD)/libumbra_model.a and their cmocka unit tests.
+
+HOST_CC     ?= gcc
+HOST_CFLAGS := -O2 -g -std=c11 -Wall -Wextra -Wshadow -Wundef -Wstrict-prototypes \
+               -Wmissing-prototypes -Werror -MMD -MP
+
+MODEL_SRCS := $(sort $(wildcard model/*.c))
+MODEL_OBJS := $(patsubst model/%.c,$(BUILD)/model/%.o,$(MODEL_SRCS))
+MODEL_LIB  := $(BUILD)/libumbra_model.a
+MODEL_LIBS := -lfdt
+
+UNIT_SRCS  := $(sort $(wildcard model/test/test_*.c))
+UNIT_BINS  := $(patsubst model/test/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+UNIT_LIBS  := -lcmocka $(MODEL_LIBS)
+
+.PHONY: model unit-test
+
+model: $(MODEL_LIB)
+
+$(BUILD)/model/%.o: model/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -iquote model -c -o $@ $<
+
+$(MODEL_LIB): $(MODEL_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# A test may need objects from elsewhere (e.g. the harness's sim.o): other
+# fragments add them as extra prerequisites; they link before the library.
+$(BUILD)/unit/%: model/test/%.c $(MODEL_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote model -iquote testbench \
+		-o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(UNIT_LIBS)
+
+unit-test: $(UNIT_BINS)
+	@pass=0; fail=0; \
+	for t in $(UNIT_BINS); do \
+		if ( cd $(BUILD)/unit && ./$$(basename $$t) ) >$$t.log 2>&1; then \
+			pass=$$((pass + 1)); echo "PASS unit/$$(basename $$t)"; \
+		else \
+			fail=$$((fail + 1)); echo "FAIL unit/$$(basename $$t) (log: $$t.log)"; \
+			tail -n 20 $$t.log | sed 's/^/    /'; \
+		fi; \
+	done; \
+	echo "unit: $$pass passed, $$fail failed"; \
+	test $$fail -eq 0
+
+-include $(MODEL_OBJS:.o=.d) $(UNIT_BINS:=.d)
