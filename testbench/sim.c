@@ -1,0 +1,562 @@
+/* sim.c: the co-simulation driver: memory-port timing, devices, run/stop logic, counters, final line. */
+#define _POSIX_C_SOURCE 200809L
+#include "sim.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elf.h"
+#include "fdt.h"
+#include "mem.h"
+#include "mmio.h"
+#include "opts.h"
+#include "stats.h"
+
+/*
+ * Rules (docs/architecture.md, "The boundary with C"):
+ *  1. The SoC registers every input but rst_ni at the rising edge: what
+ *     sim_step() drives before edge k is what the SoC sees in cycle k+1.
+ *  2. req_ready is driven 1 after reset. A handshake at edge k is req_valid in
+ *     cycle k while the SoC holds ready (ready_q: driven before edge k-1; the
+ *     SoC resets it to 0, so cycle 0 never handshakes).
+ *  3. The access is done at the handshake. With latency N its response is
+ *     seen by the SoC in cycle k+N exactly, for one cycle: it is driven
+ *     before edge k+N-1 (N = 1: in the handshake cycle itself).
+ *  4. One request per port in flight: a handshake while the previous response
+ *     is not yet driven is an RTL protocol violation and fails the run. A new
+ *     request may handshake in the cycle the SoC sees the response.
+ *  5. cycle counts rising edges after reset; instret counts rvfi_valid && !rvfi_trap.
+ *  6. The run stops at the first halt request (finisher, HTIF, protocol
+ *     error, RTL failure, signal) or when cycle reaches max_cycles.
+ */
+
+#define PROG "umbra"
+
+struct port {
+	bool busy;          /* accepted; response not driven yet */
+	bool err;
+	uint32_t rdata;
+	uint64_t drive;     /* cycle whose sim_step() drives the response */
+	uint64_t requests;
+};
+
+struct sim {
+	struct opts opts;
+	const char *elf_name;     /* basename for the final line */
+	struct mem ram;
+	struct elf_image img;
+	struct mmio bus;
+	struct htif htif;
+	struct mmio_halt halt;
+	uint32_t fdt_addr;
+	size_t fdt_size;
+
+	struct port imem, dmem, mmio;
+	uint32_t latency;
+	unsigned reset_left;
+	bool ready_q;             /* the req_ready the SoC holds this cycle */
+
+	uint64_t cycle;
+	uint64_t instret;
+	uint64_t traps;
+	uint64_t perf[3];         /* itlb misses, dtlb misses, walker cycles */
+	uint32_t last_pc;
+	uint64_t last_order;
+	bool retired_any;
+	bool timed_out;
+	bool interrupted;
+
+	uint64_t trace_start;
+	uint64_t trace_len;       /* 0 = no waveform */
+	struct stats_writer stats;
+	struct timespec t0;
+};
+
+static volatile sig_atomic_t sim_signal;
+
+static void on_signal(int sig)
+{
+	sim_signal = sig;
+}
+
+static void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say_info(const struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs(PROG ": error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void say_info(const struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->opts.quiet)
+		return;
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static double now_seconds(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+/* The trace file is opened lazily by the harness: prove now that it can be written, leaving no file behind. */
+static int check_writable(const char *path, const char *what)
+{
+	bool existed = access(path, F_OK) == 0;
+	FILE *f = fopen(path, "a");
+	int e;
+
+	if (!f) {
+		e = errno;
+		say_error("cannot write %s %s: %s", what, path, strerror(e));
+		return -e;
+	}
+	fclose(f);
+	if (!existed)
+		unlink(path);
+	return 0;
+}
+
+static int load_program(struct sim *s)
+{
+	struct fdt_config fc = {
+		.ram_base = MEM_RAM_BASE,
+		.ram_size = s->ram.size,
+		.mtime_div = s->opts.mtime_div,
+		.bootargs = s->opts.bootargs,
+	};
+	char err[512];
+	void *blob;
+	int rc;
+
+	rc = elf_load_file(s->opts.elf, &s->ram, &s->img, err, sizeof(err));
+	if (rc) {
+		say_error("%s", err);
+		return rc;
+	}
+	rc = fdt_build_blob(&fc, &blob, &s->fdt_size);
+	if (rc) {
+		say_error("cannot build the device tree: %s", strerror(-rc));
+		return rc;
+	}
+	rc = fdt_place_blob(MEM_RAM_BASE, s->ram.size, s->fdt_size, &s->fdt_addr);
+	if (rc == 0 && elf_overlaps_range(&s->img, s->fdt_addr, (uint64_t)s->fdt_addr + s->fdt_size))
+		rc = -EBUSY;
+	if (rc == 0)
+		rc = mem_write_bytes(&s->ram, s->fdt_addr, blob, s->fdt_size);
+	free(blob);
+	if (rc == -EBUSY) {
+		say_error("%s: the device tree's place 0x%08x-0x%08x (where QEMU puts it) overlaps a "
+			  "loaded segment; give more RAM with --ram-mb", s->opts.elf, s->fdt_addr,
+			  s->fdt_addr + (uint32_t)s->fdt_size - 1);
+		return rc;
+	}
+	if (rc) {
+		say_error("no room for the %zu-byte device tree in %u MiB of RAM", s->fdt_size,
+			  s->opts.ram_mb);
+		return rc;
+	}
+	return 0;
+}
+
+static int setup_devices(struct sim *s)
+{
+	int rc;
+
+	rc = mmio_init(&s->bus, stdout, &s->halt, s->img.entry, s->fdt_addr);
+	if (rc) {
+		say_error("cannot set up the devices: %s", strerror(-rc));
+		return rc;
+	}
+	rc = htif_init(&s->htif, &s->ram, stdout, &s->halt, s->img.has_tohost, s->img.tohost,
+		       s->img.has_fromhost, s->img.fromhost);
+	if (rc) {
+		say_error("%s: HTIF symbol tohost 0x%08x / fromhost 0x%08x must be word aligned "
+			  "and in RAM", s->opts.elf, s->img.tohost, s->img.fromhost);
+		return rc;
+	}
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Rules 2-4 and the parts' own checks; used by the asserts at the start and end of a run. */
+static int sim_check(const struct sim *s)
+{
+	const struct port *ports[3] = { &s->imem, &s->dmem, &s->mmio };
+	unsigned i;
+
+	if (mem_check(&s->ram) || elf_check_image(&s->img, &s->ram) || mmio_check(&s->bus) ||
+	    htif_check(&s->htif) || opts_check(&s->opts))
+		return -EINVAL;
+	if (s->latency < 1 || s->latency != s->opts.mem_latency)
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		if (ports[i]->busy && ports[i]->drive + 1 < s->cycle)
+			return -EINVAL;   /* a response was never driven */
+	if (s->reset_left && (s->cycle || s->ready_q))
+		return -EINVAL;
+	return 0;
+}
+
+static void sim_free(struct sim *s)
+{
+	if (s->stats.f)
+		fclose(s->stats.f);
+	mem_free_ram(&s->ram);
+	free(s);
+}
+
+int sim_open(struct sim **sp, int argc, char **argv)
+{
+	char err[512];
+	struct sim *s;
+	int rc;
+
+	*sp = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		say_error("out of memory");
+		return -ENOMEM;
+	}
+	opts_init_defaults(&s->opts);
+	rc = opts_parse_args(&s->opts, argc, argv, err, sizeof(err));
+	if (rc) {
+		say_error("%s", err);
+		free(s);
+		return rc;
+	}
+	if (s->opts.help) {
+		opts_print_usage(stdout, PROG);
+		free(s);
+		return SIM_OPEN_DONE;
+	}
+	s->elf_name = base_name(s->opts.elf);
+	rc = mem_init_ram(&s->ram, MEM_RAM_BASE, s->opts.ram_mb * MEM_MIB);
+	if (rc) {
+		say_error("cannot allocate %u MiB of RAM: %s", s->opts.ram_mb, strerror(-rc));
+		free(s);
+		return rc;
+	}
+	rc = load_program(s);
+	if (!rc)
+		rc = setup_devices(s);
+	if (!rc && s->opts.trace)
+		rc = check_writable(s->opts.trace, "waveform");
+	if (!rc && s->opts.stats && (rc = stats_open_file(&s->stats, s->opts.stats)) != 0)
+		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));
+	if (rc) {
+		sim_free(s);
+		return rc;
+	}
+	s->latency = s->opts.mem_latency;
+	s->reset_left = SIM_RESET_CYCLES;
+	if (s->opts.trace) {
+		s->trace_start = s->opts.trace_start;
+		s->trace_len = s->opts.trace_end - s->opts.trace_start;
+	}
+	say_info(s, "%s: entry 0x%08x, %u segment%s, FDT at 0x%08x (%zu bytes)%s%s", s->opts.elf,
+		 s->img.entry, s->img.nload, s->img.nload == 1 ? "" : "s", s->fdt_addr, s->fdt_size,
+		 s->img.has_tohost ? ", HTIF tohost" : "", s->img.has_fromhost ? "/fromhost" : "");
+	if (s->opts.trace)
+		say_info(s, "waveform %s from cycle %llu", s->opts.trace,
+			 (unsigned long long)s->opts.trace_start);
+	assert(sim_check(s) == 0);
+	install_signals();
+	clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	*sp = s;
+	return 0;
+}
+
+const char *sim_trace_path(const struct sim *s)
+{
+	return s->opts.trace;
+}
+
+/* Rules 3-4: the response, if its cycle has come, goes on the inputs. */
+static inline void port_drive(struct port *p, uint64_t cycle, uint8_t *valid, uint8_t *err,
+			      uint32_t *rdata)
+{
+	if (p->busy && p->drive == cycle) {
+		p->busy = false;
+		*valid = 1;
+		*err = p->err;
+		*rdata = p->rdata;
+	} else {
+		*valid = 0;
+		*err = 0;
+		*rdata = 0;
+	}
+}
+
+/* Checks a handshake against rule 4; returns false (and halts) on a violation. */
+static bool port_accept(struct sim *s, struct port *p, const char *name, uint32_t addr)
+{
+	if (p->busy) {
+		mmio_set_halt(&s->halt, MMIO_HALT_FAIL, 1,
+			      "RTL protocol violation: %s request to 0x%08x in cycle %llu while the "
+			      "previous one is still in flight (its response is due in cycle %llu)",
+			      name, addr, (unsigned long long)s->cycle,
+			      (unsigned long long)p->drive + 1);
+		return false;
+	}
+	if (addr & 3u) {
+		mmio_set_halt(&s->halt, MMIO_HALT_FAIL, 1,
+			      "RTL protocol violation: %s request address 0x%08x in cycle %llu is not "
+			      "word aligned", name, addr, (unsigned long long)s->cycle);
+		return false;
+	}
+	p->busy = true;
+	p->drive = s->cycle + s->latency - 1;
+	p->requests++;
+	return true;
+}
+
+static void do_imem(struct sim *s, const struct sim_out *o)
+{
+	struct port *p = &s->imem;
+
+	if (!port_accept(s, p, "imem", o->imem_req_addr))
+		return;
+	p->err = mem_read_word(&s->ram, o->imem_req_addr, &p->rdata) != 0 &&
+		 bootrom_read_word(&s->bus.rom, o->imem_req_addr, &p->rdata) != 0;
+	if (p->err)
+		p->rdata = 0;
+}
+
+static void do_dmem(struct sim *s, const struct sim_out *o)
+{
+	struct port *p = &s->dmem;
+
+	if (!port_accept(s, p, "dmem", o->dmem_req_addr))
+		return;
+	p->rdata = 0;
+	if (o->dmem_req_we) {
+		p->err = mem_write_word(&s->ram, o->dmem_req_addr, o->dmem_req_be,
+					o->dmem_req_wdata) != 0;
+		if (!p->err)
+			htif_notice_write(&s->htif, o->dmem_req_addr);
+	} else {
+		p->err = mem_read_word(&s->ram, o->dmem_req_addr, &p->rdata) != 0;
+	}
+}
+
+static void do_mmio(struct sim *s, const struct sim_out *o)
+{
+	struct port *p = &s->mmio;
+
+	if (!port_accept(s, p, "mmio", o->mmio_req_addr))
+		return;
+	p->err = mmio_access_word(&s->bus, o->mmio_req_addr, o->mmio_req_we, o->mmio_req_be,
+				  o->mmio_req_wdata, &p->rdata) != 0;
+}
+
+static int check_stop(struct sim *s)
+{
+	if (s->halt.kind != MMIO_RUNNING)
+		return 1;
+	if (sim_signal) {
+		s->interrupted = true;
+		mmio_set_halt(&s->halt, MMIO_HALT_FAIL, SIM_EXIT_SIGNAL,
+			      "stopped by signal %d in cycle %llu", (int)sim_signal,
+			      (unsigned long long)s->cycle);
+		return 1;
+	}
+	if (s->cycle >= s->opts.max_cycles) {
+		s->timed_out = true;
+		return 1;
+	}
+	return 0;
+}
+
+static void drive_reset(const struct sim *s, struct sim_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->mtime_div = (uint16_t)s->opts.mtime_div;
+}
+
+int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
+{
+	if (s->reset_left) {
+		s->reset_left--;
+		drive_reset(s, in);
+		return 0;
+	}
+	if (s->ready_q) {
+		if (o->imem_req_valid)
+			do_imem(s, o);
+		if (o->dmem_req_valid)
+			do_dmem(s, o);
+		if (o->mmio_req_valid)
+			do_mmio(s, o);
+	}
+	if (o->rvfi_valid) {
+		if (o->rvfi_trap)
+			s->traps++;
+		else
+			s->instret++;
+		s->last_pc = o->rvfi_pc_rdata;
+		s->last_order = o->rvfi_order;
+		s->retired_any = true;
+	}
+	if (o->perf_event) {
+		s->perf[0] += o->perf_event & 1u;
+		s->perf[1] += (o->perf_event >> 1) & 1u;
+		s->perf[2] += (o->perf_event >> 2) & 1u;
+	}
+
+	in->rst_n = 1;
+	in->trace = s->cycle - s->trace_start < s->trace_len;
+	in->imem_req_ready = 1;
+	in->dmem_req_ready = 1;
+	in->mmio_req_ready = 1;
+	port_drive(&s->imem, s->cycle, &in->imem_rsp_valid, &in->imem_rsp_err, &in->imem_rsp_rdata);
+	port_drive(&s->dmem, s->cycle, &in->dmem_rsp_valid, &in->dmem_rsp_err, &in->dmem_rsp_rdata);
+	port_drive(&s->mmio, s->cycle, &in->mmio_rsp_valid, &in->mmio_rsp_err, &in->mmio_rsp_rdata);
+	in->irq_src = s->bus.irq_lines;
+	in->mtime_div = (uint16_t)s->opts.mtime_div;
+	s->ready_q = true;
+
+	s->cycle++;
+	if (s->halt.kind != MMIO_RUNNING || sim_signal || s->cycle >= s->opts.max_cycles)
+		return check_stop(s);
+	return 0;
+}
+
+void sim_fail_rtl(struct sim *s, const char *why)
+{
+	mmio_set_halt(&s->halt, MMIO_HALT_FAIL, 1, "RTL stopped the run in cycle %llu: %s",
+		      (unsigned long long)s->cycle, why);
+}
+
+static void write_stats(struct sim *s, const char *result, int status, double wall)
+{
+	struct stats_run r = {
+		.result = result,
+		.exit_code = (uint32_t)status,
+		.elf = s->opts.elf,
+		.bootargs = s->opts.bootargs,
+		.seed = s->opts.seed,
+		.cycles = s->cycle,
+		.instret = s->instret,
+		.wall_seconds = wall,
+		.mem_latency = s->opts.mem_latency,
+		.ram_mb = s->opts.ram_mb,
+		.mtime_div = s->opts.mtime_div,
+		.max_cycles = s->opts.max_cycles,
+		.itlb_misses = s->perf[0],
+		.dtlb_misses = s->perf[1],
+		.walker_cycles = s->perf[2],
+		.uart_tx_bytes = s->bus.uart.tx_bytes,
+		.mmio_accesses = s->bus.accesses,
+		.mmio_errors = s->bus.errors,
+	};
+	int rc;
+
+	stats_put_run(&s->stats, &r);
+	stats_put_u64(&s->stats, "traps", s->traps);
+	stats_put_u64(&s->stats, "htif_syscalls", s->htif.syscalls);
+	rc = stats_close_file(&s->stats);
+	if (rc)
+		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));
+}
+
+/* Guest codes map to the exit status; a failure never maps to 0. */
+static int fail_status(uint32_t code)
+{
+	return code >= 1 && code <= 255 ? (int)code : 1;
+}
+
+int sim_close(struct sim *s)
+{
+	double wall = now_seconds(&s->t0);
+	const char *result;
+	int status;
+
+	assert(sim_check(s) == 0);
+	fflush(stdout);
+	if (s->halt.kind == MMIO_HALT_PASS) {
+		result = "pass";
+		status = 0;
+	} else if (s->halt.kind == MMIO_HALT_FAIL) {
+		result = "fail";
+		status = fail_status(s->halt.code);
+	} else {
+		result = "timeout";
+		status = SIM_EXIT_TIMEOUT;
+	}
+	if (s->halt.why[0])
+		say_error("%s", s->halt.why);
+	if (s->halt.kind == MMIO_HALT_FAIL && s->halt.code > 255)
+		say_error("guest exit code %u does not fit an exit status: exiting with %d",
+			  s->halt.code, status);
+	if (s->timed_out || s->halt.kind == MMIO_RUNNING) {
+		if (s->retired_any)
+			say_info(s, "no exit after %llu cycles (--max-cycles); last retired pc 0x%08x, order %llu",
+				 (unsigned long long)s->cycle, s->last_pc,
+				 (unsigned long long)s->last_order);
+		else
+			say_info(s, "no exit after %llu cycles (--max-cycles); no instruction retired",
+				 (unsigned long long)s->cycle);
+	}
+	say_info(s, "%llu cycles in %.3f s (%.2f M cycles/s)", (unsigned long long)s->cycle, wall,
+		 wall > 0 ? (double)s->cycle / wall / 1e6 : 0.0);
+	if (s->stats.f)
+		write_stats(s, result, status, wall);
+
+	if (s->halt.kind == MMIO_HALT_PASS)
+		fprintf(stderr, "PASS %s cycles=%llu instret=%llu seed=%llu\n", s->elf_name,
+			(unsigned long long)s->cycle, (unsigned long long)s->instret,
+			(unsigned long long)s->opts.seed);
+	else if (s->halt.kind == MMIO_HALT_FAIL)
+		fprintf(stderr, "FAIL %s exit=%u cycles=%llu instret=%llu seed=%llu\n", s->elf_name,
+			s->halt.code, (unsigned long long)s->cycle, (unsigned long long)s->instret,
+			(unsigned long long)s->opts.seed);
+	else
+		fprintf(stderr, "TIMEOUT %s cycles=%llu instret=%llu seed=%llu\n", s->elf_name,
+			(unsigned long long)s->cycle, (unsigned long long)s->instret,
+			(unsigned long long)s->opts.seed);
+	fflush(stderr);
+	sim_free(s);
+	return status;
+}

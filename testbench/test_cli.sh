@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# test_cli.sh: black-box checks of build/umbra's handling of bad input (one error line, exit 2, no crash).
+# usage: testbench/test_cli.sh [path/to/umbra]
+set -u
+
+UMBRA=${1:-build/umbra}
+if [ ! -x "$UMBRA" ]; then
+	echo "test_cli: $UMBRA is not built (make build/umbra)" >&2
+	exit 2
+fi
+UMBRA=$(cd "$(dirname "$UMBRA")" && pwd)/$(basename "$UMBRA")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/umbra-cli-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 2
+ulimit -c 0
+
+pass=0
+fail=0
+
+# mkelf FILE [key=value ...]: a minimal ELF32 RISC-V executable, fields overridable.
+mkelf() {
+	python3 - "$@" <<'PY'
+import struct, sys
+out = sys.argv[1]
+f = dict(cls=1, machine=243, type=2, paddr=0x80000000, entry=0x80000000, truncate=0)
+for kv in sys.argv[2:]:
+    k, v = kv.split("=")
+    f[k] = int(v, 0)
+code = struct.pack("<2I", 0x0000006f, 0)
+if f["cls"] == 2:   # ELF64 header + one phdr
+    eh = struct.pack("<16sHHIQQQIHHHHHH", b"\x7fELF\x02\x01\x01" + bytes(9), f["type"], f["machine"], 1,
+                     f["entry"], 64, 0, 0, 64, 56, 1, 0, 0, 0)
+    ph = struct.pack("<IIQQQQQQ", 1, 7, 120, f["paddr"], f["paddr"], len(code), len(code), 4)
+else:
+    eh = struct.pack("<16sHHIIIIIHHHHHH", b"\x7fELF\x01\x01\x01" + bytes(9), f["type"], f["machine"], 1,
+                     f["entry"], 52, 0, 0, 52, 32, 1, 0, 0, 0)
+    ph = struct.pack("<IIIIIIII", 1, 84, f["paddr"], f["paddr"], len(code), len(code), 7, 4)
+data = eh + ph + code
+if f["truncate"]:
+    data = data[:f["truncate"]]
+open(out, "wb").write(data)
+PY
+}
+
+# check NAME ARGS...: umbra must fail with exactly one stderr line "umbra: error: ...", status 2.
+check() {
+	local name=$1 status lines first
+	shift
+	"$UMBRA" "$@" >out.txt 2>err.txt </dev/null
+	status=$?
+	lines=$(wc -l <err.txt)
+	first=$(head -n 1 err.txt)
+	if [ "$status" -ge 128 ]; then
+		echo "FAIL $name: crashed (status $status)"
+	elif [ "$status" -ne 2 ]; then
+		echo "FAIL $name: exit status $status, want 2"
+	elif [ "$lines" -ne 1 ] || [ "${first#umbra: error: }" = "$first" ]; then
+		echo "FAIL $name: stderr is not one 'umbra: error:' line:"
+		sed 's/^/    /' err.txt
+	elif [ -s out.txt ]; then
+		echo "FAIL $name: wrote to stdout"
+	else
+		echo "PASS $name ($first)"
+		pass=$((pass + 1))
+		return
+	fi
+	fail=$((fail + 1))
+}
+
+# expect_in NAME TEXT: the last check's message must contain TEXT.
+expect_in() {
+	if ! grep -qF -- "$2" err.txt; then
+		echo "FAIL $1: message lacks '$2'"
+		fail=$((fail + 1))
+		pass=$((pass - 1))
+	fi
+}
+
+printf 'just some text\n' >text.elf
+mkelf good.elf
+mkelf elf64.elf cls=2
+mkelf outside.elf paddr=0x1000
+mkelf x86.elf machine=62
+mkelf short.elf truncate=30
+mkelf dyn.elf type=3
+mkdir adir.elf
+
+check 1-missing-file         nosuch.elf;                 expect_in 1-missing-file "cannot open nosuch.elf: No such file or directory"
+check 2-not-elf              text.elf;                   expect_in 2-not-elf "text.elf: not an ELF file"
+check 3-elf64                elf64.elf;                  expect_in 3-elf64 "ELF64 file, umbra runs RV32 (ELFCLASS32) programs"
+check 4-outside-ram          outside.elf;                expect_in 4-outside-ram "segment 0x00001000-0x00001007 is outside RAM 0x80000000-0x87ffffff"
+check 5-wrong-machine        x86.elf;                    expect_in 5-wrong-machine "machine 62, not RISC-V"
+check 6-truncated            short.elf;                  expect_in 6-truncated "truncated"
+check 7-not-exec             dyn.elf;                    expect_in 7-not-exec "ET_EXEC"
+check 8-directory            adir.elf;                   expect_in 8-directory "Is a directory"
+check 9-bad-option           --bogus good.elf;           expect_in 9-bad-option "unknown option '--bogus'"
+check 10-later-option-disk   --disk x.img good.elf;      expect_in 10-later-option-disk "unknown option '--disk'"
+check 11-later-option-lockstep --lockstep good.elf;      expect_in 11-later-option-lockstep "unknown option '--lockstep'"
+check 12-bad-number          --max-cycles lots good.elf; expect_in 12-bad-number "--max-cycles wants a number"
+check 13-bad-number-eq       --seed=12x good.elf;        expect_in 13-bad-number-eq "--seed wants a number"
+check 14-out-of-range        --mem-latency 0 good.elf;   expect_in 14-out-of-range "out of range"
+check 15-ram-too-big         --ram-mb=4096 good.elf;     expect_in 15-ram-too-big "out of range"
+check 16-missing-value       good.elf --seed;            expect_in 16-missing-value "--seed needs a value"
+check 17-missing-elf         --quiet;                    expect_in 17-missing-elf "no ELF file given"
+check 18-two-elfs            good.elf good.elf;          expect_in 18-two-elfs "more than one ELF"
+check 19-flag-with-value     --quiet=yes good.elf;       expect_in 19-flag-with-value "takes no value"
+check 20-trace-not-fst       --trace w.vcd good.elf;     expect_in 20-trace-not-fst ".fst"
+check 21-stats-unwritable    --stats nodir/s.json good.elf; expect_in 21-stats-unwritable "cannot write stats nodir/s.json"
+
+# --help: usage on stdout, nothing on stderr, status 0.
+"$UMBRA" --help >out.txt 2>err.txt
+status=$?
+if [ "$status" -eq 0 ] && [ ! -s err.txt ] && grep -q -- "--mem-latency" out.txt && grep -q -- "--trace-end" out.txt; then
+	echo "PASS 22-help"
+	pass=$((pass + 1))
+else
+	echo "FAIL 22-help: status $status"
+	fail=$((fail + 1))
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
