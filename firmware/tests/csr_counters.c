@@ -38,6 +38,87 @@ static uint32_t rd_cycleh(uint32_t a)
 	return v;
 }
 
+/*
+ * minstret over known instruction sequences (umbra checks them exactly; QEMU 7.2 counts host
+ * ticks).  Each returns minstret after minus minstret before, read by two csrr: the first
+ * csrr retires inside the window, the second reads before it retires.
+ *  instret_seq:  csrr + 11 instructions (nop, addi, sw, lw, mul, div, taken and untaken
+ *                branch, jal, csrr, fence; two skipped nops) = 12 retired;
+ *  instret_trap: csrr, nop, nop, then an illegal instruction that traps straight to a
+ *                local mtvec = 3 retired (the trapping one does not retire);
+ *  instret_irq:  csrr, nop, csrsi mstatus.MIE with SSIP pending and enabled, so the SSI is
+ *                taken before the next nop = 3 retired (the interrupted one is not).
+ * The trap variants restore mtvec, mie and mstatus themselves.
+ */
+uint32_t instret_seq(void);
+uint32_t instret_trap(void);
+uint32_t instret_irq(void);
+#define INSTRET_SEQ  12u
+#define INSTRET_TRAP 3u
+#define INSTRET_IRQ  3u
+__asm__(
+	"	.text\n"
+	"	.balign 4\n"
+	"	.globl instret_seq\n"
+	"instret_seq:\n"
+	"	addi	sp, sp, -16\n"
+	"	li	t3, 7\n"
+	"	csrr	t1, minstret\n"
+	"	nop\n"
+	"	addi	t3, t3, 5\n"
+	"	sw	t3, 0(sp)\n"
+	"	lw	t4, 0(sp)\n"
+	"	mul	t4, t4, t3\n"
+	"	div	t4, t4, t3\n"
+	"	beq	t4, t3, 1f\n"
+	"	nop\n"
+	"1:	bne	t4, t3, 1b\n"
+	"	jal	zero, 2f\n"
+	"	nop\n"
+	"2:	csrr	t5, mscratch\n"
+	"	fence\n"
+	"	csrr	t2, minstret\n"
+	"	addi	sp, sp, 16\n"
+	"	sub	a0, t2, t1\n"
+	"	ret\n"
+	"	.globl instret_trap\n"
+	"instret_trap:\n"
+	"	csrr	t4, mstatus\n"
+	"	la	t0, 1f\n"
+	"	csrrw	t3, mtvec, t0\n"
+	"	csrr	t1, minstret\n"
+	"	nop\n"
+	"	nop\n"
+	"	.word	0\n"
+	"	nop\n"
+	"	.balign 4\n"
+	"1:	csrr	t2, minstret\n"
+	"	csrw	mtvec, t3\n"
+	"	csrw	mstatus, t4\n"
+	"	sub	a0, t2, t1\n"
+	"	ret\n"
+	"	.globl instret_irq\n"
+	"instret_irq:\n"
+	"	csrr	t4, mstatus\n"
+	"	csrr	t5, mie\n"
+	"	la	t0, 1f\n"
+	"	csrrw	t3, mtvec, t0\n"
+	"	csrwi	mie, 2\n"
+	"	csrsi	mip, 2\n"
+	"	csrr	t1, minstret\n"
+	"	nop\n"
+	"	csrsi	mstatus, 8\n"
+	"	nop\n"
+	"	nop\n"
+	"	.balign 4\n"
+	"1:	csrr	t2, minstret\n"
+	"	csrci	mip, 2\n"
+	"	csrw	mie, t5\n"
+	"	csrw	mtvec, t3\n"
+	"	csrw	mstatus, t4\n"
+	"	sub	a0, t2, t1\n"
+	"	ret\n");
+
 static uint32_t (*const readers[4])(uint32_t) = {rd_cycle, rd_time, rd_instret, rd_cycleh};
 static const uint32_t reader_bit[4] = {COUNTER_CY, COUNTER_TM, COUNTER_IR, COUNTER_CY};
 
@@ -52,6 +133,53 @@ static uint32_t traps_in(int mode, int r, uint32_t men, uint32_t sen)
 	run_in_mode(mode, readers[r], 0);
 	trap_expect_clear();
 	return last_trap.count - n;
+}
+
+/* mcycle and time over the same window: two csrr each, in the same order at both ends. */
+static void cycles_and_ticks(uint32_t spins, uint32_t *dc, uint32_t *dt)
+{
+	uint32_t c0, t0, c1, t1;
+
+	__asm__ volatile("csrr %0, mcycle\n\tcsrr %1, time" : "=r"(c0), "=r"(t0));
+	for (volatile uint32_t k = 0; k < spins; k++)
+		;
+	__asm__ volatile("csrr %0, mcycle\n\tcsrr %1, time" : "=r"(c1), "=r"(t1));
+	*dc = c1 - c0;
+	*dt = t1 - t0;
+}
+
+/*
+ * umbra only (QEMU's counters follow the host clock): 14..16 minstret counts exactly the
+ * retired instructions; 17 mcycle advances at least once per retired instruction; 18 time
+ * (mtime) advances once every 10 cycles (the default --mtime-div): over a window of dc
+ * cycles it moves by dc/10, give or take one tick and the few cycles between the two reads;
+ * 19 the value written to minstret is what the next instruction reads (the write replaces
+ * the increment, Zicsr), and its retirement carries into minstreth.
+ */
+static void test_exact_umbra(void)
+{
+	uint32_t c0, i0, c1, i1, dc, dt, lo, hi;
+
+	if (!platform_is_umbra())
+		return;
+	CHECK_EQ(14, instret_seq(), INSTRET_SEQ);
+	CHECK_EQ(15, instret_trap(), INSTRET_TRAP);
+	CHECK_EQ(16, instret_irq(), INSTRET_IRQ);
+	c0 = csr_read(mcycle);
+	i0 = csr_read(minstret);
+	for (volatile int k = 0; k < 200; k++)
+		;
+	i1 = csr_read(minstret);
+	c1 = csr_read(mcycle);
+	CHECK(17, i1 - i0 > 200 && c1 - c0 >= i1 - i0);
+	cycles_and_ticks(400, &dc, &dt);
+	CHECK(18, dc > 2000 && 10 * dt + 20 > dc && dc + 20 > 10 * dt);
+	__asm__ volatile("csrw minstreth, zero\n\tcsrw minstret, %2\n\tcsrr %0, minstret\n\t"
+			 "csrr %1, minstreth"
+			 : "=&r"(lo), "=&r"(hi)
+			 : "r"(0xffffffffu));
+	CHECK_EQ(19, lo, 0xffffffffu);
+	CHECK_EQ(19, hi, 1u);
 }
 
 static void test_increase(void)
@@ -85,7 +213,9 @@ static void test_increase(void)
 	while (csr_read(time) == t1 && spins < 1000000)
 		spins++;
 	CHECK(9, csr_read(time) != t1);
-	print("note: counter values depend on timing and are not compared (QEMU counts host ticks)\n");
+	print("note: counter values depend on timing: QEMU counts host ticks; umbra is checked "
+	      "exactly (minstret deltas, mcycle >= minstret, 10 cycles per mtime tick), not signed\n");
+	test_exact_umbra();
 }
 
 static void test_write_counters(void)
@@ -121,6 +251,11 @@ static void test_inhibit(void)
 	CHECK_SIG(22, i1 - i0, 0u);
 	csr_write(mcountinhibit, 0);
 	CHECK_SIG(23, csr_read(mcountinhibit) & (COUNTER_CY | COUNTER_IR), 0u);
+	/* 25: umbra: exactly bits 0 and 2..7 (CY, IR, hpmcounter3..7) are writable, TM is not */
+	csr_write(mcountinhibit, 0xffffffffu);
+	CHECK_ON_UMBRA(25, csr_read(mcountinhibit), 0xfdu);
+	csr_write(mcountinhibit, 0);
+	CHECK_ON_UMBRA(25, csr_read(mcountinhibit), 0u);
 	c0 = csr_read(mcycle);
 	for (volatile int k = 0; k < 50; k++)
 		;

@@ -11,6 +11,7 @@ struct rec {
 	uint32_t case_no, got, want;
 	const char *expr;
 	int line;
+	int quiet; /* checked but not sig()ned */
 };
 static struct rec recs[32];
 static uint32_t n_recs;
@@ -23,6 +24,16 @@ static uint32_t n_recs;
 		r_->want = (uint32_t)(w_);                                                     \
 		r_->expr = #g_ " == " #w_;                                                     \
 		r_->line = __LINE__;                                                           \
+		r_->quiet = 0;                                                                 \
+	} while (0)
+
+/* REC without sig(); on QEMU want = got (see rec_flush) */
+#define REC_ON_UMBRA(c_, g_, w_)                                                               \
+	do {                                                                                   \
+		uint32_t g_v_ = (uint32_t)(g_);                                                \
+		REC((c_), g_v_, platform_is_umbra() ? (uint32_t)(w_) : g_v_);                  \
+		recs[n_recs - 1].expr = #g_ " == " #w_;                                        \
+		recs[n_recs - 1].quiet = 1;                                                    \
 	} while (0)
 
 static void uart_thri(int on);
@@ -31,7 +42,8 @@ static void rec_flush(void)
 {
 	uart_thri(0);
 	for (uint32_t i = 0; i < n_recs; i++) {
-		sig(recs[i].case_no, recs[i].got);
+		if (!recs[i].quiet)
+			sig(recs[i].case_no, recs[i].got);
 		if (recs[i].got != recs[i].want)
 			test_check_failed(recs[i].case_no, recs[i].expr, recs[i].got, recs[i].want,
 					  __FILE__, recs[i].line);
@@ -152,22 +164,34 @@ static void test_gating(void)
 
 static void test_claim_complete(void)
 {
-	uint32_t id;
+	uint32_t id, pend;
 
-	/* the UART still requests (IER.THRI = 1, THR empty) */
+	/* the UART requests (IER.THRI = 1, THR empty; rec_flush() had turned it off) */
+	uart_thri(1);
 	id = plic_claim(PLIC_CTX_M);
 	REC(20, id, UART_IRQ);
 	/* claimed: not pending, no MEIP, a second claim gets nothing */
 	REC(21, plic_pending(UART_IRQ), 0u);
 	REC(22, MEIP_IS(0), 0u);
 	REC(23, plic_claim(PLIC_CTX_M), 0u);
+	/*
+	 * 24..26: complete with the line still high: the gateway (level-triggered) forwards
+	 * the next request, so the source is pending again and can be claimed again (PLIC spec;
+	 * umbra).  QEMU 7.2 waits for a new source edge; its outcome is only recorded.
+	 */
+	plic_complete(PLIC_CTX_M, id);
+	pend = plic_pending(UART_IRQ);
+	REC_ON_UMBRA(24, pend, 1u);
+	REC_ON_UMBRA(25, MEIP_IS(pend), 1u);
+	REC_ON_UMBRA(26, plic_claim(PLIC_CTX_M), UART_IRQ);
 	/* complete with the line dropped: nothing pending any more */
 	uart_thri(0);
 	plic_complete(PLIC_CTX_M, id);
 	REC(27, plic_pending(UART_IRQ), 0u);
 	REC(28, MEIP_IS(0), 0u);
 	rec_flush();
-	print("note: PLIC re-pending after a completion with the source still high is not compared (QEMU 7.2 waits for a new source edge)\n");
+	print("note: PLIC re-pending after a completion with the source still high: QEMU 7.2 "
+	      "waits for a new source edge; umbra is checked (pending again), not signed\n");
 }
 
 static void test_m_interrupt(void)

@@ -8,8 +8,8 @@
 
 /*
  * A walk that cannot read a PTE (no memory there) must raise an access fault of the
- * access type (privileged spec, Sv32 walk step 2); QEMU 7.2 raises a page fault instead.
- * Either is accepted for cases 20..39, with tval = va; the cause is not in the signature.
+ * access type (privileged spec, Sv32 walk step 2): checked on umbra.  QEMU 7.2 raises a page
+ * fault instead, accepted there.  tval = va on both; the cause is not in the signature.
  */
 static void expect_walk_fault(uint32_t n, struct vm_result r, uint32_t access_cause,
 			      uint32_t page_cause, uint32_t va, uint32_t epc, uint32_t prev)
@@ -57,9 +57,10 @@ int main(void)
 	uint32_t root_ppn;
 
 	print("note: a PTE read from a physical address with no memory: umbra raises the access fault "
-	      "of the privileged spec, QEMU 7.2 a page fault; cases 20-39 accept either\n");
-	print("note: a leaf above 4 GiB: QEMU 7.2 drops physical address bits 33:32, umbra raises an "
-	      "access fault; cases 40-42 accept either\n");
+	      "of the privileged spec (checked), QEMU 7.2 a page fault (accepted there); cases 20-39 "
+	      "sign only tval\n");
+	print("note: a leaf above 4 GiB: QEMU 7.2 drops physical address bits 33:32 (accepted there), "
+	      "umbra raises an access fault (checked); cases 40-42 are not signed\n");
 	vm_init();
 
 	/* 1..3: leaf to the hole at UNMAPPED_ADDR, S-mode: access faults, tval = va. */

@@ -51,8 +51,8 @@ int main(void)
 	uint32_t stub;
 	struct vm_result r;
 
-	print("note: MPRV after mret to S/U: cleared per privileged spec 1.12 (umbra), kept by QEMU 7.2; "
-	      "cases 20-21 accept either and sign only the load\n");
+	print("note: MPRV after mret to S/U: cleared per privileged spec 1.12 (umbra, checked), kept by "
+	      "QEMU 7.2 (accepted there); cases 20-21 sign only the load\n");
 	vm_init();
 	vm_map_page(sva, f4, SRWX);
 	vm_map_page(uva, f5, URWX);
@@ -116,7 +116,7 @@ int main(void)
 
 	/*
 	 * 20, 21: mret to S or U.  Privileged spec 1.12: an xRET to a mode below M clears MPRV
-	 * (umbra); QEMU 7.2 keeps it (the 1.11 rule).  Either is accepted; not in the signature.
+	 * (umbra, checked); QEMU 7.2 keeps it (the 1.11 rule), accepted there; not signed.
 	 * satp is Bare so that the run's own accesses with MPRV = 1 stay physical.
 	 */
 	vm_off();
@@ -131,6 +131,8 @@ int main(void)
 	mprv_after[1] = csr_read(mstatus) & MSTATUS_MPRV;
 	csr_clear(mstatus, MSTATUS_MPRV);
 	CHECK_EQ(21, mprv_after[0], mprv_after[1]); /* one rule for both */
+	CHECK_ON_UMBRA(20, mprv_after[0], 0u);
+	CHECK_ON_UMBRA(21, mprv_after[1], 0u);
 	/* 22: mret to M keeps MPRV and leaves MPP = U. */
 	CHECK_SIG(22, mret_to_m() & (MSTATUS_MPRV | MSTATUS_MPP), MSTATUS_MPRV | MSTATUS_MPP_U);
 	CHECK_EQ(22, csr_read(mstatus) & MSTATUS_MPRV, 0);
