@@ -80,7 +80,8 @@ module umbra_plic (
   logic [31:0]         rsp_rdata_q, rsp_rdata_d;
   logic                rsp_err_q, rsp_err_d;
 
-  logic [4:0]  best0_id, best1_id;   // what a claim by context 0 / 1 would return now
+  logic [NumSrc-1:0] eligible;       // pending and not in service
+  logic [NumSrc-1:0] above0, above1; // priority above the context's threshold
   logic [25:0] word_addr;
   logic [4:0]  sel_src;              // source whose priority register is addressed
   logic        addr_err;
@@ -99,7 +100,7 @@ module umbra_plic (
   // QEMU's sifive_plic_claimed(). A function, so that its running maximum is
   // local: Icarus 11 re-runs an always_comb forever when a variable it reads
   // changes twice inside one pass.
-  function automatic logic [4:0] arbitrate(input logic [NumSrc-1:0]   eligible,
+  function automatic logic [4:0] arbitrate(input logic [NumSrc-1:0]   cand,
                                            input logic [3*NumSrc-1:0] prio,
                                            input logic [2:0]          threshold);
     logic [4:0] best_id;
@@ -107,7 +108,7 @@ module umbra_plic (
     best_id   = 5'd0;
     best_prio = threshold;
     for (int i = 1; i < NumSrc; i++) begin
-      if (eligible[i] && (prio[3*i +: 3] > best_prio)) begin
+      if (cand[i] && (prio[3*i +: 3] > best_prio)) begin
         best_id   = 5'(i);
         best_prio = prio[3*i +: 3];
       end
@@ -115,9 +116,19 @@ module umbra_plic (
     arbitrate = best_id;   // no `return`: yosys 0.23 does not take it
   endfunction
 
-  // What a claim by context 0 / 1 would return in this cycle.
-  assign best0_id = arbitrate(pending_q & ~in_service_q & enable0_q, prio_q, thresh0_q);
-  assign best1_id = arbitrate(pending_q & ~in_service_q & enable1_q, prio_q, thresh1_q);
+  // Per-cycle work is only what eip needs (a mask and an OR); the priority
+  // search runs in the branch of a claim read, so the simulator pays for it
+  // only then.
+  assign eligible = pending_q & ~in_service_q;
+
+  always_comb begin
+    above0 = '0;
+    above1 = '0;
+    for (int i = 1; i < NumSrc; i++) begin
+      above0[i] = (prio_q[3*i +: 3] > thresh0_q);
+      above1[i] = (prio_q[3*i +: 3] > thresh1_q);
+    end
+  end
 
   // Register file: decode, reads (with the claim side effect) and writes.
   always_comb begin
@@ -152,14 +163,14 @@ module umbra_plic (
           AddrThresh0: rsp_rdata_d = {29'd0, thresh0_q};
           AddrThresh1: rsp_rdata_d = {29'd0, thresh1_q};
           AddrClaim0: begin
-            rsp_rdata_d = {27'd0, best0_id};
             claim       = 1'b1;
-            claim_id    = best0_id;
+            claim_id    = arbitrate(eligible & enable0_q, prio_q, thresh0_q);
+            rsp_rdata_d = {27'd0, claim_id};
           end
           AddrClaim1: begin
-            rsp_rdata_d = {27'd0, best1_id};
             claim       = 1'b1;
-            claim_id    = best1_id;
+            claim_id    = arbitrate(eligible & enable1_q, prio_q, thresh1_q);
+            rsp_rdata_d = {27'd0, claim_id};
           end
           default: rsp_rdata_d = 32'd0;
         endcase
@@ -229,8 +240,8 @@ module umbra_plic (
   assign rsp_valid_o = rsp_valid_q;
   assign rsp_rdata_o = rsp_rdata_q;
   assign rsp_err_o   = rsp_err_q;
-  assign meip_o      = (best0_id != 5'd0);
-  assign seip_o      = (best1_id != 5'd0);
+  assign meip_o      = |(eligible & enable0_q & above0);
+  assign seip_o      = |(eligible & enable1_q & above1);
 
   // Offset bits [1:0] are zero by the bus rules (checked below).
   logic unused_addr;
