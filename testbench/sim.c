@@ -541,6 +541,10 @@ int sim_close(struct sim *s)
 	}
 	say_info(s, "%llu cycles in %.3f s (%.2f M cycles/s)", (unsigned long long)s->cycle, wall,
 		 wall > 0 ? (double)s->cycle / wall / 1e6 : 0.0);
+	say_info(s, "IPC %.3f; I-TLB misses %llu, D-TLB misses %llu, walker busy %llu cycles",
+		 s->cycle ? (double)s->instret / (double)s->cycle : 0.0,
+		 (unsigned long long)s->perf[0], (unsigned long long)s->perf[1],
+		 (unsigned long long)s->perf[2]);
 	if (s->stats.f)
 		write_stats(s, result, status, wall);
 
