@@ -77,6 +77,10 @@ module umbra_lsu
     endcase
   end
 
+  // Outside the FSM block: an event-driven simulator would otherwise bounce
+  // between this block and the MMU's, each flipping the other's input within
+  // one time step (the block assigns defaults first).
+  assign mmu_req_o    = (state_q == LsIdle) && req_i && !misaligned;
   assign mmu_store_o  = we_i;
   assign mmu_vaddr_o  = vaddr_i;
   assign dreq_addr_o  = mmu_paddr_i & ~32'd3;   // word aligned; lanes in dreq_be_o
@@ -89,7 +93,6 @@ module umbra_lsu
     done_o       = 1'b0;
     fault_o      = 1'b0;
     cause_o      = we_i ? umbra_pkg::ExcStoreAccess : umbra_pkg::ExcLoadAccess;
-    mmu_req_o    = 1'b0;
     dreq_valid_o = 1'b0;
 
     unique case (state_q)
@@ -100,7 +103,6 @@ module umbra_lsu
             fault_o = 1'b1;
             cause_o = we_i ? umbra_pkg::ExcStoreMisaligned : umbra_pkg::ExcLoadMisaligned;
           end else begin
-            mmu_req_o = 1'b1;
             if (mmu_fault_i) begin
               done_o  = 1'b1;
               fault_o = 1'b1;
