@@ -34,6 +34,8 @@ $(BUILD):
 -include firmware/firmware.mk
 -include firmware/rvtest/rvtest.mk
 -include firmware/demo/demo.mk
+-include testbench/block/block.mk
+-include testbench/icarus.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.

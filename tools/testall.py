@@ -25,8 +25,10 @@ SUITES = [
      "directed tests: umbra and QEMU agree byte for byte"),
     ("rvtest", "python3 regress/rvtest.py build/fw/rvtest/*.elf",
      "riscv-tests convention programs report through tohost"),
-    ("icarus", "python3 regress/icarus.py",
-     "the same RTL passes the directed suite under Icarus (4-state)"),
+    ("icarus", "make -s icarus-fw-tests",
+     "the same RTL passes the directed suite under Icarus (4-state), identical to umbra"),
+    ("icarus-rvtest", "python3 regress/rvtest.py --sim 'bash testbench/run_icarus.sh' build/fw/rvtest/*.elf",
+     "riscv-tests convention programs under Icarus"),
 ]
 
 SUMMARY = re.compile(r"^(?:\w+:\s*)?(\d+) passed, (\d+) failed")
