@@ -153,57 +153,36 @@ module umbra_mmu
   assign itlb_miss_o = if_walk;
   assign dtlb_miss_o = d_walk;
 
-  // Fetch side answer.
-  always_comb begin
-    if_ok_o           = 1'b0;
-    if_paddr_o        = if_vaddr_i;
-    if_fault_o        = 1'b0;
-    if_fault_access_o = 1'b0;
-    if (if_req_i) begin
-      if (!if_xlate) begin
-        if_ok_o = 1'b1;
-      end else if (itlb_hit) begin
-        if_paddr_o = {itlb_ppn[19:0], if_vaddr_i[11:0]};
-        if (if_perm_fault) begin
-          if_fault_o = 1'b1;
-        end else if (itlb_ppn[21:20] != 2'b00) begin
-          if_fault_o        = 1'b1;
-          if_fault_access_o = 1'b1;
-        end else begin
-          if_ok_o = 1'b1;
-        end
-      end else if (ptw_done && !ptw_side && ptw_fault) begin
-        if_fault_o        = 1'b1;
-        if_fault_access_o = ptw_fault_access;
-      end
-    end
-  end
+  // Answers.
+  umbra_mmu_answer u_if_answer (
+    .req_i               (if_req_i),
+    .xlate_i             (if_xlate),
+    .vaddr_i             (if_vaddr_i),
+    .tlb_hit_i           (itlb_hit),
+    .tlb_ppn_i           (itlb_ppn),
+    .perm_fault_i        (if_perm_fault),
+    .walk_fault_i        (ptw_done && !ptw_side && ptw_fault),
+    .walk_fault_access_i (ptw_fault_access),
+    .ok_o                (if_ok_o),
+    .paddr_o             (if_paddr_o),
+    .fault_o             (if_fault_o),
+    .fault_access_o      (if_fault_access_o)
+  );
 
-  // Load/store side answer.
-  always_comb begin
-    d_ok_o           = 1'b0;
-    d_paddr_o        = d_vaddr_i;
-    d_fault_o        = 1'b0;
-    d_fault_access_o = 1'b0;
-    if (d_req_i) begin
-      if (!d_xlate) begin
-        d_ok_o = 1'b1;
-      end else if (dtlb_hit) begin
-        d_paddr_o = {dtlb_ppn[19:0], d_vaddr_i[11:0]};
-        if (d_perm_fault) begin
-          d_fault_o = 1'b1;
-        end else if (dtlb_ppn[21:20] != 2'b00) begin
-          d_fault_o        = 1'b1;
-          d_fault_access_o = 1'b1;
-        end else begin
-          d_ok_o = 1'b1;
-        end
-      end else if (ptw_done && ptw_side && ptw_fault) begin
-        d_fault_o        = 1'b1;
-        d_fault_access_o = ptw_fault_access;
-      end
-    end
-  end
+  umbra_mmu_answer u_d_answer (
+    .req_i               (d_req_i),
+    .xlate_i             (d_xlate),
+    .vaddr_i             (d_vaddr_i),
+    .tlb_hit_i           (dtlb_hit),
+    .tlb_ppn_i           (dtlb_ppn),
+    .perm_fault_i        (d_perm_fault),
+    .walk_fault_i        (ptw_done && ptw_side && ptw_fault),
+    .walk_fault_access_i (ptw_fault_access),
+    .ok_o                (d_ok_o),
+    .paddr_o             (d_paddr_o),
+    .fault_o             (d_fault_o),
+    .fault_access_o      (d_fault_access_o)
+  );
 
 `ifdef UMBRA_ASSERT
   UmbraMmuIfAnswerOnce: assert property (@(posedge clk_i) disable iff (!rst_ni)
