@@ -20,7 +20,7 @@ $(TB_SIM_OBJ): testbench/sim.c
 # messages) goes to stderr: stdout carries only the guest's console.
 VL_CFLAGS := -iquote $(abspath testbench) -DVL_USER_FATAL -DVL_USER_FINISH \
              '-DVL_PRINTF(...)=std::fprintf(stderr,__VA_ARGS__)'
-VL_FLAGS := --cc --exe --build -j $(JOBS) -O3 --x-assign fast --x-initial fast --trace-fst \
+VL_FLAGS := --cc --exe --build -j $(JOBS) -O3 --x-assign fast --x-initial fast --trace-fst --trace-threads 1 \
             --assert +define+UMBRA_ASSERT \
             -Irtl --top-module $(RTL_TOP) --Mdir $(VL_MDIR) -o $(abspath $(UMBRA_BIN)) \
             -CFLAGS "$(VL_CFLAGS)" \
