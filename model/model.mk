@@ -32,13 +32,21 @@ $(BUILD)/unit/%: model/test/%.c $(MODEL_LIB)
 	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote model -iquote testbench \
 		-o $@ $(filter %.c %.o,$^) $(filter %.a,$^) $(UNIT_LIBS)
 
+# Counts cmocka test cases (not programs); a program that fails without
+# cmocka's summary (a crash) counts as one failed case.
 unit-test: $(UNIT_BINS)
 	@pass=0; fail=0; \
 	for t in $(UNIT_BINS); do \
-		if ( cd $(BUILD)/unit && ./$$(basename $$t) ) >$$t.log 2>&1; then \
-			pass=$$((pass + 1)); echo "PASS unit/$$(basename $$t)"; \
+		( cd $(BUILD)/unit && ./$$(basename $$t) ) >$$t.log 2>&1; rc=$$?; \
+		p=$$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' $$t.log | tail -n1); \
+		f=$$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' $$t.log | tail -n1); \
+		p=$${p:-0}; f=$${f:-0}; \
+		if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then f=1; fi; \
+		pass=$$((pass + p)); fail=$$((fail + f)); \
+		if [ $$rc -eq 0 ]; then \
+			echo "PASS unit/$$(basename $$t) ($$p cases)"; \
 		else \
-			fail=$$((fail + 1)); echo "FAIL unit/$$(basename $$t) (log: $$t.log)"; \
+			echo "FAIL unit/$$(basename $$t) (log: $$t.log)"; \
 			tail -n 20 $$t.log | sed 's/^/    /'; \
 		fi; \
 	done; \
