@@ -14,28 +14,31 @@ RUN_ARGS ?= --bootargs "rounds=4 console=uart"
 
 help:
 	@echo "umbra targets:"
-	@echo "  make deps      install missing Debian packages (run/test do it for you)"
-	@echo "  make build     build build/umbra, firmware and tests"
-	@echo "  make run       build and run the default program on the RTL"
-	@echo "  make test      everything fast enough for CI; ends with 'N passed, N failed'"
-	@echo "  make lint      verilator --lint-only -Wall on the RTL"
-	@echo "  make bench     speed figures: umbra vs Icarus, tracing cost"
-	@echo "  make clean     remove build/"
+	@echo "  make deps          install missing Debian packages (run/test/bench do it for you)"
+	@echo "  make build         build build/umbra, the firmware and the test programs"
+	@echo "  make run           build and run the demo on the RTL (RUN_ELF=, RUN_ARGS= to change)"
+	@echo "  make test          everything fast enough for CI; ends with 'N passed, N failed'"
+	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
+	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
+	@echo "  make clean         remove build/"
+	@echo "single suites (python3 tools/testall.py --list shows them all):"
+	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
+	@echo "  make block-test    CLINT/PLIC block benches on Verilator and Icarus"
+	@echo "  make tb-test       build/umbra's bad-input handling"
+	@echo "  make fw-qemu       the directed firmware tests on QEMU alone"
+	@echo "  make icarus-fw-tests  the directed tests on the Icarus build, checked against umbra"
 
 deps:
 	@sh tools/deps.sh
 
-$(BUILD):
-	@mkdir -p $@
-
--include rtl/rtl.mk
--include model/model.mk
--include testbench/testbench.mk
--include firmware/firmware.mk
--include firmware/rvtest/rvtest.mk
--include firmware/demo/demo.mk
--include testbench/block/block.mk
--include testbench/icarus.mk
+include rtl/rtl.mk
+include model/model.mk
+include testbench/testbench.mk
+include firmware/firmware.mk
+include firmware/rvtest/rvtest.mk
+include firmware/demo/demo.mk
+include testbench/block/block.mk
+include testbench/icarus.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.

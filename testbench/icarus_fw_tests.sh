@@ -18,7 +18,9 @@ mkdir -p "$dir"
 pass=0
 fail=0
 
-for elf in "$@"; do
+# Runs one test; its verdict lines go to $dir/<stem>.verdict (first word PASS/FAIL).
+run_one() {
+	local elf=$1 name stem repro rc final why ufinal
 	name=$(basename "$elf")
 	stem=${name%.elf}
 	repro="BUILD=$build testbench/run_icarus.sh $elf"
@@ -40,13 +42,35 @@ for elf in "$@"; do
 		fi
 	fi
 	if [ -z "$why" ]; then
-		pass=$((pass + 1))
 		echo "PASS $stem ($final$([ -x "$build/umbra" ] && echo ', same as build/umbra'))"
 	else
-		fail=$((fail + 1))
 		echo "FAIL $stem: $why"
 		echo "  reproduce: $repro"
 	fi
+}
+
+# JOBS tests at a time (default 2, the machine's cores); verdicts in argument order.
+# The caller (make icarus-fw-tests) has built the Icarus model.
+export ICARUS_BUILT=1
+jobs=${JOBS:-2}
+running=0
+for elf in "$@"; do
+	stem=$(basename "$elf" .elf)
+	run_one "$elf" >"$dir/$stem.verdict" &
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+for elf in "$@"; do
+	stem=$(basename "$elf" .elf)
+	cat "$dir/$stem.verdict"
+	case $(head -c4 "$dir/$stem.verdict") in
+	PASS) pass=$((pass + 1)) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
 done
 echo "icarus: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -38,7 +38,9 @@ for a in "$@"; do
 	esac
 done
 
-make -s -C "$here" -f testbench/icarus.mk BUILD="$build" icarus >&2 || exit 2
+# ICARUS_BUILT=1: the caller has built it (parallel runs must not race in make).
+[ -n "${ICARUS_BUILT:-}" ] ||
+	make -s -C "$here" -f testbench/icarus.mk BUILD="$build" icarus >&2 || exit 2
 python3 "$here/tools/elf2hex.py" "$elf" "$dir/$stem.hex" || exit 2
 info=$(python3 "$here/tools/elf2hex.py" --info "$elf") || exit 2
 fdt=$("$dir/icarus_fdt" 4 "$mtime_div" "$dir/$stem.fdt.hex" "$bootargs") || exit 2
