@@ -52,7 +52,31 @@ int mmio_check(const struct mmio *b)
 		return -EINVAL;
 	if (((b->irq_lines >> UART_IRQ) & 1u) != (uart_irq_level(&b->uart) ? 1u : 0u))
 		return -EINVAL;
+	if (((b->irq_lines >> VIRTIO_IRQ(VIRTIO_BLK_SLOT)) & 1u) !=
+	    (b->blk && virtio_blk_irq_level(b->blk) ? 1u : 0u))
+		return -EINVAL;
+	if (b->blk && virtio_blk_check(b->blk))
+		return -EINVAL;
 	return 0;
+}
+
+static void update_blk_irq(struct mmio *b)
+{
+	uint32_t bit = 1u << VIRTIO_IRQ(VIRTIO_BLK_SLOT);
+
+	b->irq_lines = (b->irq_lines & ~bit) | (b->blk && virtio_blk_irq_level(b->blk) ? bit : 0u);
+}
+
+void mmio_attach_blk(struct mmio *b, struct virtio_blk *blk)
+{
+	b->blk = blk;
+	update_blk_irq(b);
+}
+
+void mmio_advance_blk(struct mmio *b, uint64_t cycle)
+{
+	virtio_blk_advance(b->blk, cycle);
+	update_blk_irq(b);
 }
 
 static int virtio_slot_of(uint32_t addr, uint32_t *slot, uint32_t *off)
@@ -83,7 +107,12 @@ int mmio_access_word(struct mmio *b, uint32_t addr, bool we, uint32_t be, uint32
 		b->irq_lines = (b->irq_lines & ~(1u << UART_IRQ)) |
 			       ((uart_irq_level(&b->uart) ? 1u : 0u) << UART_IRQ);
 	} else if (virtio_slot_of(addr, &slot, &off) == 0) {
-		rc = virtio_empty_access_word(slot, off, we, be, wdata, rdata);
+		if (slot == VIRTIO_BLK_SLOT && b->blk) {
+			rc = virtio_blk_access_word(b->blk, off, we, be, wdata, rdata);
+			update_blk_irq(b);
+		} else {
+			rc = virtio_empty_access_word(slot, off, we, be, wdata, rdata);
+		}
 	} else if (addr - FINISHER_BASE < FINISHER_SIZE) {
 		rc = finisher_access_word(&b->finisher, addr - FINISHER_BASE, we, be, wdata, rdata);
 	} else if (addr - BOOTROM_BASE < BOOTROM_SIZE) {

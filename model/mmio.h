@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mem.h"
+#include "virtio_blk.h"
 
 /* Address map of the devices modelled in C (docs/interfaces.md, SPEC §1). */
 #define BOOTROM_BASE     0x00001000u
@@ -23,6 +24,7 @@
 #define VIRTIO_SLOTS     8u
 #define VIRTIO_REG_SIZE  0x00000200u  /* QEMU decodes 0x200 bytes of each 0x1000 slot */
 #define VIRTIO_IRQ(i)    (1u + (i))
+#define VIRTIO_BLK_SLOT  7u           /* the timed disk (SPEC §4): 0x1000_8000, IRQ 8 */
 
 /* Finisher command words (SiFive test device, low 16 bits of the written word). */
 #define FINISHER_FAIL    0x3333u
@@ -130,6 +132,7 @@ struct mmio {
 	struct finisher finisher;
 	struct bootrom rom;
 	struct mmio_halt *halt;
+	struct virtio_blk *blk;   /* the disk in slot VIRTIO_BLK_SLOT, or NULL (an empty slot) */
 	uint32_t irq_lines;   /* level of each PLIC source, bit i = source i */
 	uint64_t accesses;
 	uint64_t errors;
@@ -146,6 +149,19 @@ int mmio_check(const struct mmio *b);
  */
 int mmio_access_word(struct mmio *b, uint32_t addr, bool we, uint32_t be, uint32_t wdata,
 		     uint32_t *rdata);
+
+/* Put the disk (or NULL) in slot VIRTIO_BLK_SLOT; the caller keeps it. */
+void mmio_attach_blk(struct mmio *b, struct virtio_blk *blk);
+
+/* Slow path of mmio_tick: advance the disk and refresh its interrupt line. */
+void mmio_advance_blk(struct mmio *b, uint64_t cycle);
+
+/* Advance timed devices to cycle, after the cycle's mmio access; cheap when nothing is due. */
+static inline void mmio_tick(struct mmio *b, uint64_t cycle)
+{
+	if (b->blk && cycle >= b->blk->next_event)
+		mmio_advance_blk(b, cycle);
+}
 
 /* Per-device word handlers, called by mmio_access_word with the offset in the device. */
 int uart_access_word(struct uart *u, uint32_t off, bool we, uint32_t be, uint32_t wdata,

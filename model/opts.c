@@ -41,6 +41,22 @@ static const struct opt_desc opt_table[] = {
 	  "first cycle written to the waveform" },
 	{ "trace-end", "N", OPT_U64, FIELD(trace_end), 1, UINT64_MAX, "end of run",
 	  "first cycle no longer written to the waveform" },
+	{ "disk", "PATH", OPT_STR, FIELD(disk), 0, 0, "a fresh temporary image",
+	  "raw image file behind the virtio-blk disk in slot 7 (size a multiple of 512)" },
+	{ "disk-readonly", NULL, OPT_FLAG, FIELD(disk_readonly), 0, 0, "off",
+	  "open the disk image read-only: writes complete with IOERR" },
+	{ "disk-size-mb", "N", OPT_U32, FIELD(disk_size_mb), 1, 4096, "64",
+	  "size in MiB of the temporary image used without --disk (1..4096)" },
+	{ "disk-latency", "N", OPT_U32, FIELD(disk_latency), 0, 100000000, "2000",
+	  "disk: fixed cycles per request (2000 = 20 us at 100 MHz)" },
+	{ "disk-bandwidth", "N", OPT_U32, FIELD(disk_bandwidth), 1, 1000000, "800",
+	  "disk: transfer rate in MB/s at the nominal 100 MHz (800: 4 KiB in 512 cycles)" },
+	{ "disk-seek", "N", OPT_U32, FIELD(disk_seek), 0, 100000000, "50",
+	  "disk: seek cycles per bit of |LBA - end of the previous request| (0 = none)" },
+	{ "disk-jitter", "N", OPT_U32, FIELD(disk_jitter), 0, 100000000, "200",
+	  "disk: extra 0..N cycles per request, drawn from --seed" },
+	{ "disk-qdepth", "N", OPT_U32, FIELD(disk_qdepth), 1, OPTS_MAX_DISK_QDEPTH, "8",
+	  "disk: requests in service at once, later ones wait (1..256)" },
 	{ "quiet", NULL, OPT_FLAG, FIELD(quiet), 0, 0, "off",
 	  "print only the guest's output, errors and the final line" },
 	{ "help", NULL, OPT_FLAG, FIELD(help), 0, 0, NULL,
@@ -59,6 +75,12 @@ void opts_init_defaults(struct opts *o)
 	o->ram_mb = OPTS_DEFAULT_RAM_MB;
 	o->mtime_div = OPTS_DEFAULT_MTIME_DIV;
 	o->trace_end = OPTS_NO_TRACE_END;
+	o->disk_size_mb = OPTS_DEFAULT_DISK_SIZE_MB;
+	o->disk_latency = OPTS_DEFAULT_DISK_LATENCY;
+	o->disk_bandwidth = OPTS_DEFAULT_DISK_BANDWIDTH;
+	o->disk_seek = OPTS_DEFAULT_DISK_SEEK;
+	o->disk_jitter = OPTS_DEFAULT_DISK_JITTER;
+	o->disk_qdepth = OPTS_DEFAULT_DISK_QDEPTH;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -173,6 +195,9 @@ static int check_combination(const struct opts *o, char *err, size_t errlen, boo
 			return fail(err, errlen, "--trace %s: the waveform is written as FST, name it *.fst",
 				    o->trace);
 	}
+	if (o->disk && o->disk_size_mb != OPTS_DEFAULT_DISK_SIZE_MB)
+		return fail(err, errlen, "--disk-size-mb sizes the temporary image; with --disk %s the "
+			    "file's own size counts", o->disk);
 	if (o->trace_end <= o->trace_start)
 		return fail(err, errlen, "--trace-end %llu must be after --trace-start %llu",
 			    (unsigned long long)o->trace_end, (unsigned long long)o->trace_start);
@@ -276,6 +301,9 @@ int opts_check(const struct opts *o)
 	if (o->mtime_div < 1 || o->mtime_div > OPTS_MAX_MTIME_DIV)
 		return -EINVAL;
 	if (o->trace_end <= o->trace_start)
+		return -EINVAL;
+	if (o->disk_size_mb < 1 || o->disk_bandwidth < 1 || o->disk_qdepth < 1 ||
+	    o->disk_qdepth > OPTS_MAX_DISK_QDEPTH)
 		return -EINVAL;
 	return 0;
 }

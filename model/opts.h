@@ -18,6 +18,14 @@
 #define OPTS_MAX_MTIME_DIV       65535u  /* the SoC's mtime_div_i is 16 bits */
 #define OPTS_MAX_BOOTARGS        4095u
 #define OPTS_NO_TRACE_END        UINT64_MAX
+/* The timed disk (SPEC §4, model/virtio_blk.c); cycles at the nominal 100 MHz. */
+#define OPTS_DEFAULT_DISK_SIZE_MB   64u    /* the temporary image made without --disk */
+#define OPTS_DEFAULT_DISK_LATENCY   2000u  /* 20 us: an NVMe-class command overhead */
+#define OPTS_DEFAULT_DISK_BANDWIDTH 800u   /* MB/s: 4 KiB moves in 512 cycles */
+#define OPTS_DEFAULT_DISK_SEEK      50u    /* cycles per bit of the LBA distance */
+#define OPTS_DEFAULT_DISK_JITTER    200u   /* uniform 0..N extra cycles */
+#define OPTS_DEFAULT_DISK_QDEPTH    8u
+#define OPTS_MAX_DISK_QDEPTH        256u   /* the virtqueue's size */
 
 struct opts {
 	const char *elf;
@@ -32,6 +40,14 @@ struct opts {
 	uint64_t trace_start;
 	uint64_t trace_end;   /* first cycle not traced; OPTS_NO_TRACE_END = end of run */
 	bool quiet;
+	const char *disk;     /* image file, NULL = a fresh temporary one */
+	bool disk_readonly;
+	uint32_t disk_size_mb;
+	uint32_t disk_latency;
+	uint32_t disk_bandwidth;
+	uint32_t disk_seek;
+	uint32_t disk_jitter;
+	uint32_t disk_qdepth;
 	bool help;            /* --help was given: print opts_print_usage() and exit 0 */
 };
 

@@ -19,6 +19,7 @@
 #include "mmio.h"
 #include "opts.h"
 #include "stats.h"
+#include "virtio_blk.h"
 
 /*
  * Rules (docs/architecture.md, "The boundary with C"):
@@ -54,6 +55,7 @@ struct sim {
 	struct mem ram;
 	struct elf_image img;
 	struct mmio bus;
+	struct virtio_blk blk;    /* the timed disk in virtio slot 7 */
 	struct htif htif;
 	struct mmio_halt halt;
 	uint32_t fdt_addr;
@@ -190,6 +192,28 @@ static int load_program(struct sim *s)
 	return 0;
 }
 
+static int setup_disk(struct sim *s)
+{
+	const struct virtio_blk_timing t = {
+		.latency = s->opts.disk_latency,
+		.bandwidth_mbs = s->opts.disk_bandwidth,
+		.seek = s->opts.disk_seek,
+		.jitter = s->opts.disk_jitter,
+		.qdepth = s->opts.disk_qdepth,
+	};
+	char err[512];
+	int rc;
+
+	rc = virtio_blk_open(&s->blk, &s->ram, s->opts.disk, s->opts.disk_readonly,
+			     s->opts.disk_size_mb, &t, s->opts.seed, err, sizeof(err));
+	if (rc) {
+		say_error("%s", err);
+		return rc;
+	}
+	mmio_attach_blk(&s->bus, &s->blk);
+	return 0;
+}
+
 static int setup_devices(struct sim *s)
 {
 	int rc;
@@ -206,7 +230,7 @@ static int setup_devices(struct sim *s)
 			  "and in RAM", s->opts.elf, s->img.tohost, s->img.fromhost);
 		return rc;
 	}
-	return 0;
+	return setup_disk(s);
 }
 
 static void install_signals(void)
@@ -243,6 +267,8 @@ static void sim_free(struct sim *s)
 {
 	if (s->stats.f)
 		fclose(s->stats.f);
+	if (s->bus.blk)
+		virtio_blk_close(&s->blk);
 	mem_free_ram(&s->ram);
 	free(s);
 }
@@ -430,6 +456,7 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 		if (o->mmio_req_valid)
 			do_mmio(s, o);
 	}
+	mmio_tick(&s->bus, s->cycle);
 	if (o->rvfi_valid) {
 		if (o->rvfi_trap)
 			s->traps++;
@@ -496,6 +523,21 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 	stats_put_run(&s->stats, &r);
 	stats_put_u64(&s->stats, "traps", s->traps);
 	stats_put_u64(&s->stats, "htif_syscalls", s->htif.syscalls);
+	if (s->bus.blk) {
+		const struct virtio_blk_stats *st = &s->blk.st;
+
+		stats_put_u64(&s->stats, "io.requests", st->requests);
+		stats_put_u64(&s->stats, "io.completions", st->completions);
+		stats_put_u64(&s->stats, "io.latency_p50_cycles", virtio_blk_latency_pct(&s->blk, 50));
+		stats_put_u64(&s->stats, "io.latency_p99_cycles", virtio_blk_latency_pct(&s->blk, 99));
+		stats_put_u64(&s->stats, "io.disk.bytes_read", st->bytes_read);
+		stats_put_u64(&s->stats, "io.disk.bytes_written", st->bytes_written);
+		stats_put_u64(&s->stats, "io.disk.flushes", st->flushes);
+		stats_put_u64(&s->stats, "io.disk.ioerr", st->ioerr);
+		stats_put_u64(&s->stats, "io.disk.unsupp", st->unsupp);
+		stats_put_u64(&s->stats, "io.disk.needs_reset", st->resets);
+		stats_put_u64(&s->stats, "io.disk.capacity_sectors", s->blk.capacity);
+	}
 	rc = stats_close_file(&s->stats);
 	if (rc)
 		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));

@@ -9,6 +9,7 @@ if [ ! -x "$UMBRA" ]; then
 	exit 2
 fi
 UMBRA=$(cd "$(dirname "$UMBRA")" && pwd)/$(basename "$UMBRA")
+PROG=$(basename "$UMBRA")   # messages start "umbra: error:" (build/umbra) or "umbra-iss: error:"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/umbra-cli-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 2
@@ -54,8 +55,8 @@ check() {
 		echo "FAIL $name: crashed (status $status)"
 	elif [ "$status" -ne 2 ]; then
 		echo "FAIL $name: exit status $status, want 2"
-	elif [ "$lines" -ne 1 ] || [ "${first#umbra: error: }" = "$first" ]; then
-		echo "FAIL $name: stderr is not one 'umbra: error:' line:"
+	elif [ "$lines" -ne 1 ] || [ "${first#"$PROG: error: "}" = "$first" ]; then
+		echo "FAIL $name: stderr is not one '$PROG: error:' line:"
 		sed 's/^/    /' err.txt
 	elif [ -s out.txt ]; then
 		echo "FAIL $name: wrote to stdout"
@@ -94,7 +95,7 @@ check 6-truncated            short.elf;                  expect_in 6-truncated "
 check 7-not-exec             dyn.elf;                    expect_in 7-not-exec "ET_EXEC"
 check 8-directory            adir.elf;                   expect_in 8-directory "Is a directory"
 check 9-bad-option           --bogus good.elf;           expect_in 9-bad-option "unknown option '--bogus'"
-check 10-later-option-disk   --disk x.img good.elf;      expect_in 10-later-option-disk "unknown option '--disk'"
+check 10-disk-missing        --disk x.img good.elf;      expect_in 10-disk-missing "--disk x.img: cannot open"
 check 11-later-option-lockstep --lockstep good.elf;      expect_in 11-later-option-lockstep "unknown option '--lockstep'"
 check 12-bad-number          --max-cycles lots good.elf; expect_in 12-bad-number "--max-cycles wants a number"
 check 13-bad-number-eq       --seed=12x good.elf;        expect_in 13-bad-number-eq "--seed wants a number"
@@ -106,6 +107,19 @@ check 18-two-elfs            good.elf good.elf;          expect_in 18-two-elfs "
 check 19-flag-with-value     --quiet=yes good.elf;       expect_in 19-flag-with-value "takes no value"
 check 20-trace-not-fst       --trace w.vcd good.elf;     expect_in 20-trace-not-fst ".fst"
 check 21-stats-unwritable    --stats nodir/s.json good.elf; expect_in 21-stats-unwritable "cannot write stats nodir/s.json"
+head -c 1000 /dev/zero >odd.img
+: >empty.img
+head -c 4096 /dev/zero >ok.img
+check 23-disk-odd-size       --disk odd.img good.elf;    expect_in 23-disk-odd-size "size 1000 bytes is not a positive multiple of 512"
+check 24-disk-empty          --disk empty.img good.elf;  expect_in 24-disk-empty "not a positive multiple of 512"
+check 25-disk-directory      --disk adir.elf good.elf;   expect_in 25-disk-directory "adir.elf"
+check 26-disk-size-with-disk --disk ok.img --disk-size-mb 2 good.elf; expect_in 26-disk-size-with-disk "--disk-size-mb sizes the temporary image"
+check 27-disk-qdepth         --disk-qdepth 0 good.elf;   expect_in 27-disk-qdepth "out of range (1..256)"
+check 28-disk-bandwidth      --disk-bandwidth 0 good.elf; expect_in 28-disk-bandwidth "out of range"
+if [ "$(id -u)" -ne 0 ]; then
+	cp ok.img noread.img && chmod 000 noread.img
+	check 29-disk-unreadable --disk noread.img good.elf; expect_in 29-disk-unreadable "Permission denied"
+fi
 
 # --help: usage on stdout, nothing on stderr, status 0.
 "$UMBRA" --help >out.txt 2>err.txt
@@ -115,6 +129,20 @@ if [ "$status" -eq 0 ] && [ ! -s err.txt ] && grep -q -- "--mem-latency" out.txt
 	pass=$((pass + 1))
 else
 	echo "FAIL 22-help: status $status"
+	fail=$((fail + 1))
+fi
+
+# A good disk: the run starts (good.elf spins: timeout), the image is untouched, the stats carry io.*.
+cp ok.img ok2.img
+"$UMBRA" --quiet --disk ok.img --disk-readonly --max-cycles 1000 --stats s.json good.elf >out.txt 2>err.txt
+status=$?
+if [ "$status" -eq 124 ] && cmp -s ok.img ok2.img && grep -q '"io.requests": 0' s.json &&
+   grep -q '"io.latency_p99_cycles": 0' s.json; then
+	echo "PASS 30-disk-run"
+	pass=$((pass + 1))
+else
+	echo "FAIL 30-disk-run: status $status"
+	sed 's/^/    /' err.txt
 	fail=$((fail + 1))
 fi
 

@@ -123,12 +123,12 @@ static void test_help(void **state)
 static void test_unknown(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("--disk", "x.img", "p.elf", NULL), -EINVAL);
-	expect_error("unknown option '--disk'");
+	assert_int_equal(parse("--disk-foo", "x.img", "p.elf", NULL), -EINVAL);
+	expect_error("unknown option '--disk-foo'");
 	assert_int_equal(parse("--lockstep", "p.elf", NULL), -EINVAL);
 	expect_error("unknown option '--lockstep'");
-	assert_int_equal(parse("--disk=x.img", "p.elf", NULL), -EINVAL);
-	expect_error("unknown option '--disk'");
+	assert_int_equal(parse("--disk-readonly=1", "p.elf", NULL), -EINVAL);
+	expect_error("--disk-readonly takes no value");
 	assert_int_equal(parse("--max", "5", "p.elf", NULL), -EINVAL);   /* no abbreviations */
 	expect_error("unknown option '--max'");
 	assert_int_equal(parse("-q", "p.elf", NULL), -EINVAL);
@@ -216,6 +216,41 @@ static void test_bootargs_limit(void **state)
 	free(big);
 }
 
+/* case 9: the disk options: defaults, values, combinations. */
+static void test_disk(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("p.elf", NULL), 0);
+	assert_null(o.disk);
+	assert_false(o.disk_readonly);
+	assert_int_equal(o.disk_size_mb, OPTS_DEFAULT_DISK_SIZE_MB);
+	assert_int_equal(o.disk_latency, OPTS_DEFAULT_DISK_LATENCY);
+	assert_int_equal(o.disk_bandwidth, OPTS_DEFAULT_DISK_BANDWIDTH);
+	assert_int_equal(o.disk_seek, OPTS_DEFAULT_DISK_SEEK);
+	assert_int_equal(o.disk_jitter, OPTS_DEFAULT_DISK_JITTER);
+	assert_int_equal(o.disk_qdepth, OPTS_DEFAULT_DISK_QDEPTH);
+	assert_int_equal(parse("--disk", "d.img", "--disk-readonly", "--disk-latency=0",
+			       "--disk-bandwidth", "3", "--disk-seek", "7", "--disk-jitter", "0x10",
+			       "--disk-qdepth", "256", "p.elf", NULL), 0);
+	assert_string_equal(o.disk, "d.img");
+	assert_true(o.disk_readonly);
+	assert_int_equal(o.disk_latency, 0);
+	assert_int_equal(o.disk_bandwidth, 3);
+	assert_int_equal(o.disk_seek, 7);
+	assert_int_equal(o.disk_jitter, 16);
+	assert_int_equal(o.disk_qdepth, 256);
+	assert_int_equal(opts_check(&o), 0);
+	assert_int_equal(parse("--disk-size-mb", "2", "p.elf", NULL), 0);
+	assert_int_equal(o.disk_size_mb, 2);
+	assert_int_equal(parse("--disk", "d.img", "--disk-size-mb", "2", "p.elf", NULL), -EINVAL);
+	expect_error("--disk-size-mb sizes the temporary image");
+	assert_int_equal(parse("--disk-qdepth", "257", "p.elf", NULL), -EINVAL);
+	expect_error("out of range (1..256)");
+	assert_int_equal(parse("--disk-bandwidth", "0", "p.elf", NULL), -EINVAL);
+	assert_int_equal(parse("--disk", "", "p.elf", NULL), -EINVAL);
+	expect_error("--disk needs a non-empty PATH");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_bootargs_limit),
+		cmocka_unit_test(test_disk),
 	};
 
 	return cmocka_run_group_tests_name("opts", tests, NULL, NULL);
