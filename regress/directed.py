@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """directed.py: runs bare-metal test ELFs on QEMU (the reference) and on umbra and compares them.
 
+Both machines get the timed disk of SPEC §4 in virtio slot 7: umbra its default temporary
+image, QEMU a fresh sparse image of the same size per test (virtio-blk-device, modern).
 A test passes when QEMU exits 0, umbra exits 0, neither console shows a FAIL line, and
 QEMU's stdout equals umbra's stdout byte for byte.  With --qemu-only umbra is not run.
 Prints PASS/FAIL per test, then exactly "N passed, N failed"; exit status 1 on any failure.
@@ -13,11 +15,13 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 
 # QEMU's default rv32 CPU has A, C, F, D, H, Zb* and Sstc; umbra is RV32IM_Zicsr_Zifencei.
 QEMU_CPU = ("rv32,a=off,c=off,f=off,d=off,h=off,zba=off,zbb=off,zbc=off,zbs=off,"
             "sstc=off")
 DIFF_LINES = 40
+DISK_MB = 64   # umbra's --disk-size-mb default
 
 
 class Run:
@@ -38,11 +42,21 @@ def run(cmd, timeout):
         return Run(cmd, -1, b"", str(e).encode())
 
 
+def qemu_disk(args, elf):
+    """A fresh zeroed image for one QEMU run, attached as QEMU's first -device (slot 7)."""
+    img = os.path.join(args.disk_dir, os.path.basename(elf) + ".img")
+    with open(img, "wb") as f:
+        f.truncate(DISK_MB << 20)
+    return ["-drive", "file=%s,if=none,format=raw,id=d0" % img,
+            "-device", "virtio-blk-device,drive=d0", "-global", "virtio-mmio.force-legacy=false"]
+
+
 def qemu_cmd(args, elf):
     cmd = [args.qemu, "-machine", "virt", "-bios", "none", "-m", "128M"]
     if args.qemu_cpu:
         cmd += ["-cpu", args.qemu_cpu]
-    return cmd + ["-kernel", elf, "-display", "none", "-serial", "stdio", "-monitor", "none"]
+    return cmd + ["-kernel", elf, "-display", "none", "-serial", "stdio", "-monitor", "none"] + \
+        qemu_disk(args, elf)
 
 
 def umbra_cmd(args, elf):
@@ -96,6 +110,8 @@ def report(name, q, u):
             print("    | " + line)
     if u is not None and u.err:
         print("    umbra: " + last_line(u.err))
+    img = q.cmd[q.cmd.index("-drive") + 1].split(",")[0][len("file="):]
+    print("    reproduce: rm -f %s; truncate -s %dM %s" % (img, DISK_MB, img))
     print("    reproduce: " + shlex.join(q.cmd))
     if u is not None:
         print("    reproduce: " + shlex.join(u.cmd))
@@ -118,7 +134,9 @@ def main():
               % args.umbra, file=sys.stderr)
 
     passed = failed = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    disk_dir = tempfile.TemporaryDirectory(prefix="umbra-directed-")
+    args.disk_dir = disk_dir.name
+    with disk_dir, concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for elf in args.elfs:
             name = os.path.splitext(os.path.basename(elf))[0]
             fq = pool.submit(run, qemu_cmd(args, elf), args.timeout)
