@@ -33,6 +33,7 @@ deps:
 
 include rtl/rtl.mk
 include model/model.mk
+include model/iss.mk
 include testbench/testbench.mk
 include firmware/firmware.mk
 include firmware/rvtest/rvtest.mk

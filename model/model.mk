@@ -4,7 +4,7 @@ HOST_CC     ?= gcc
 HOST_CFLAGS := -O2 -g -std=c11 -Wall -Wextra -Wshadow -Wundef -Wstrict-prototypes \
                -Wmissing-prototypes -Werror -MMD -MP
 
-MODEL_SRCS := $(sort $(wildcard model/*.c))
+MODEL_SRCS := $(filter-out model/iss_main.c,$(sort $(wildcard model/*.c)))
 MODEL_OBJS := $(patsubst model/%.c,$(BUILD)/model/%.o,$(MODEL_SRCS))
 MODEL_LIB  := $(BUILD)/libumbra_model.a
 MODEL_LIBS := -lfdt

@@ -1,0 +1,176 @@
+/* iss.h: the umbra-virt instruction-set reference model: hart state, decoded instructions, public API. */
+#ifndef UMBRA_ISS_H
+#define UMBRA_ISS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clint.h"
+#include "mem.h"
+#include "mmio.h"
+#include "plic.h"
+
+/*
+ * Rules:
+ *  1. x[0] is 0 between steps; priv is U, S or M (never 2).
+ *  2. Every CSR holds only the bits its WARL mask in iss_csr.c allows
+ *     (same masks as rtl/umbra_csr.sv).
+ *  3. Time: one step is one cycle (an instruction, a trap entry, or one WFI
+ *     stall cycle); mtime advances once every mtime_div steps. Cycle-based
+ *     counters (mcycle, mhpmcounter5 "walker busy") are therefore not
+ *     architectural: only instret and the architectural state must match
+ *     the RTL.
+ *  4. The TLBs hold only leaves that the walker accepted (V, A, no reserved
+ *     encoding); they are emptied by sfence.vma and by satp writes.
+ *  5. dcache[i] is always iss_decode_insn(dcache[i].raw) (an all-zero entry
+ *     is the decode of word 0), so a hit needs no invalidation: the fetched
+ *     word is compared with raw. A later decoded-block cache that skips the
+ *     fetch must instead be invalidated on fence.i, on stores to cached code
+ *     and on device DMA into RAM.
+ */
+
+#define ISS_PRIV_U 0u
+#define ISS_PRIV_S 1u
+#define ISS_PRIV_M 3u
+
+/* Exception causes. */
+enum iss_exc {
+	EXC_INSN_MISALIGNED = 0, EXC_INSN_ACCESS = 1, EXC_ILLEGAL = 2, EXC_BREAKPOINT = 3,
+	EXC_LOAD_MISALIGNED = 4, EXC_LOAD_ACCESS = 5, EXC_STORE_MISALIGNED = 6,
+	EXC_STORE_ACCESS = 7, EXC_ECALL_U = 8, EXC_ECALL_S = 9, EXC_ECALL_M = 11,
+	EXC_INSN_PAGE = 12, EXC_LOAD_PAGE = 13, EXC_STORE_PAGE = 15,
+};
+
+/* Interrupt numbers (mip bits). */
+#define IRQ_SS 1u
+#define IRQ_MS 3u
+#define IRQ_ST 5u
+#define IRQ_MT 7u
+#define IRQ_SE 9u
+#define IRQ_ME 11u
+
+/* mstatus bits. */
+#define MSTATUS_SIE   (1u << 1)
+#define MSTATUS_MIE   (1u << 3)
+#define MSTATUS_SPIE  (1u << 5)
+#define MSTATUS_MPIE  (1u << 7)
+#define MSTATUS_SPP   (1u << 8)
+#define MSTATUS_MPP   (3u << 11)
+#define MSTATUS_MPRV  (1u << 17)
+#define MSTATUS_SUM   (1u << 18)
+#define MSTATUS_MXR   (1u << 19)
+#define MSTATUS_TVM   (1u << 20)
+#define MSTATUS_TW    (1u << 21)
+#define MSTATUS_TSR   (1u << 22)
+#define MSTATUS_MPP_SHIFT 11
+
+/* Decoded operation (iss_decode.c); one per distinct behaviour. */
+enum iss_op {
+	OP_ILLEGAL = 0,
+	OP_LUI, OP_AUIPC, OP_JAL, OP_JALR,
+	OP_BEQ, OP_BNE, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU,
+	OP_LB, OP_LH, OP_LW, OP_LBU, OP_LHU,
+	OP_SB, OP_SH, OP_SW,
+	OP_ADDI, OP_SLTI, OP_SLTIU, OP_XORI, OP_ORI, OP_ANDI, OP_SLLI, OP_SRLI, OP_SRAI,
+	OP_ADD, OP_SUB, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_SRA, OP_OR, OP_AND,
+	OP_MUL, OP_MULH, OP_MULHSU, OP_MULHU, OP_DIV, OP_DIVU, OP_REM, OP_REMU,
+	OP_FENCE, OP_FENCE_I,
+	OP_ECALL, OP_EBREAK, OP_MRET, OP_SRET, OP_WFI, OP_SFENCE_VMA,
+	OP_CSRRW, OP_CSRRS, OP_CSRRC, OP_CSRRWI, OP_CSRRSI, OP_CSRRCI,
+	OP_COUNT
+};
+
+/*
+ * One decoded instruction: 12 bytes, a pure function of its 32 bits, so a
+ * later decoded-block cache (keyed by physical address + translation
+ * context) can hold arrays of them.
+ */
+struct iss_insn {
+	uint8_t op;      /* enum iss_op */
+	uint8_t rd, rs1, rs2;
+	int32_t imm;     /* sign-extended immediate; CSR number for CSR ops; zimm in rs1 */
+	uint32_t raw;
+};
+
+void iss_decode_insn(uint32_t raw, struct iss_insn *d);
+const char *iss_op_name(unsigned op);
+
+/* One TLB entry: direct mapped by the low bits of the 4 KiB vpn. */
+#define ISS_TLB_ENTRIES 64u
+struct iss_tlb_entry {
+	uint32_t vpn;      /* 4 KiB virtual page number; ISS_TLB_INVALID when empty */
+	uint32_t ppn;      /* 22-bit physical page number of this 4 KiB page */
+	uint8_t flags;     /* leaf PTE bits D A G U X W R V */
+};
+#define ISS_TLB_INVALID 0xffffffffu   /* no 20-bit vpn equals it */
+
+struct iss_tlb {
+	struct iss_tlb_entry e[ISS_TLB_ENTRIES];
+	uint64_t misses;
+};
+
+#define ISS_DCACHE_ENTRIES 8192u
+
+struct iss_csrs {
+	uint32_t mstatus, medeleg, mideleg, mie, mip_sw, mtvec, stvec;
+	uint32_t mcounteren, scounteren, mcountinhibit, mscratch, sscratch;
+	uint32_t mepc, sepc, mcause, scause, mtval, stval, satp;
+	uint64_t mcycle, minstret, hpm[3];
+};
+
+struct iss {
+	uint32_t x[32];
+	uint32_t pc;
+	unsigned priv;
+	struct iss_csrs csr;
+	bool wfi;             /* stalled in WFI */
+
+	struct iss_tlb itlb, dtlb;
+	struct iss_insn dcache[ISS_DCACHE_ENTRIES];   /* decoded words by physical address (rule 5) */
+
+	struct mem *ram;
+	struct mmio *bus;
+	struct htif *htif;    /* may be NULL */
+	struct clint clint;
+	struct plic plic;
+	uint32_t mtime_div;
+
+	uint64_t cycle;
+	uint64_t instret;
+	uint64_t traps;
+	uint64_t pte_reads;
+	/* set by a CSR write in the current step: that counter does not count this step */
+	bool mtime_hold;      /* mtime written in this step: it does not tick */
+	bool wrote_mcycle, wrote_minstret, wrote_hpm[3];
+};
+
+/* Reset: pc 0x1000, M-mode, every CSR 0 (as umbra_csr.sv's reset). */
+void iss_init(struct iss *s, struct mem *ram, struct mmio *bus, struct htif *htif,
+	      uint32_t mtime_div);
+int iss_check(const struct iss *s);
+
+/* Run up to n steps; stops early when bus->halt is set. Returns steps done. */
+uint64_t iss_step(struct iss *s, uint64_t n);
+
+/* Physical word access as the data port sees it (RAM, CLINT, PLIC, C devices): 0 or -EFAULT. */
+int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_t wdata,
+		    uint32_t *rdata);
+
+/* CSR access (iss_csr.c): legality as umbra_csr.sv; returns 0 or -EPERM (illegal). */
+int iss_csr_access(struct iss *s, uint32_t addr, unsigned op, bool write, uint32_t wdata,
+		   uint32_t *old);
+/* Current mip (software bits and the CLINT/PLIC lines). */
+uint32_t iss_csr_mip(const struct iss *s);
+/* Take exception cause with tval at pc epc (interrupt when intr). */
+void iss_trap_enter(struct iss *s, uint32_t cause, bool intr, uint32_t tval, uint32_t epc);
+/* The interrupt to take now, or -1. */
+int iss_irq_pending(const struct iss *s);
+void iss_do_mret(struct iss *s);
+void iss_do_sret(struct iss *s);
+
+/* CSR ops as funct3[1:0]. */
+#define ISS_CSR_RW 1u
+#define ISS_CSR_RS 2u
+#define ISS_CSR_RC 3u
+
+#endif /* UMBRA_ISS_H */

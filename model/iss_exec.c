@@ -1,0 +1,373 @@
+/* iss_exec.c: the ISS's step loop: interrupts, fetch, execute, memory, traps, time (rules in iss.h). */
+#include "iss.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "iss_mmu.h"
+
+void iss_init(struct iss *s, struct mem *ram, struct mmio *bus, struct htif *htif,
+	      uint32_t mtime_div)
+{
+	memset(s, 0, sizeof(*s));
+	s->pc = BOOTROM_BASE;
+	s->priv = ISS_PRIV_M;
+	s->ram = ram;
+	s->bus = bus;
+	s->htif = htif;
+	s->mtime_div = mtime_div;
+	clint_init(&s->clint);
+	plic_init(&s->plic);
+	iss_mmu_flush(s);
+}
+
+int iss_check(const struct iss *s)
+{
+	unsigned i;
+
+	if (s->x[0] || (s->priv != ISS_PRIV_U && s->priv != ISS_PRIV_S && s->priv != ISS_PRIV_M))
+		return -EINVAL;
+	if ((s->csr.mstatus & ~0x007e19aau) || (s->csr.medeleg & ~0xb3ffu) ||
+	    (s->csr.mideleg & ~0x222u) || (s->csr.mie & ~0xaaau) || (s->csr.mip_sw & ~0x222u) ||
+	    (s->csr.mcountinhibit & ~0xfdu) || (s->csr.satp & 0x7fc00000u) ||
+	    ((s->csr.mstatus & MSTATUS_MPP) == (2u << MSTATUS_MPP_SHIFT)) ||
+	    (s->csr.mepc & 3u) || (s->csr.sepc & 3u) || (s->csr.mtvec & 2u) || (s->csr.stvec & 2u))
+		return -EINVAL;
+	for (i = 0; i < ISS_TLB_ENTRIES; i++) {
+		const struct iss_tlb_entry *e[2] = { &s->itlb.e[i], &s->dtlb.e[i] };
+		unsigned k;
+
+		for (k = 0; k < 2; k++)
+			if (e[k]->vpn != ISS_TLB_INVALID &&
+			    (e[k]->vpn % ISS_TLB_ENTRIES != i || !(e[k]->flags & PTE_V) ||
+			     !(e[k]->flags & PTE_A)))
+				return -EINVAL;
+	}
+	if (clint_check(&s->clint, s->mtime_div) || plic_check(&s->plic))
+		return -EINVAL;
+	return 0;
+}
+
+int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_t wdata,
+		    uint32_t *rdata)
+{
+	bool mtime_written;
+	int rc;
+
+	*rdata = 0;
+	if (paddr >= MEM_RAM_BASE) {
+		if (we) {
+			rc = mem_write_word(s->ram, paddr, be, wdata);
+			if (!rc && s->htif)
+				htif_notice_write(s->htif, paddr & ~3u);
+			return rc;
+		}
+		return mem_read_word(s->ram, paddr, rdata);
+	}
+	if (paddr - CLINT_BASE < CLINT_SIZE) {
+		rc = clint_access_word(&s->clint, paddr - CLINT_BASE, we, be, wdata, rdata,
+				       &mtime_written);
+		s->mtime_hold |= mtime_written;
+		return rc;
+	}
+	if (paddr - PLIC_BASE < PLIC_SIZE)
+		return plic_access_word(&s->plic, paddr - PLIC_BASE, we, be, wdata, rdata);
+	return mmio_access_word(s->bus, paddr & ~3u, we, be, wdata, rdata);
+}
+
+/* Fetch the word at pc: 0, or the exception cause. */
+static int fetch(struct iss *s, uint32_t *insn, uint32_t *paddr)
+{
+	uint32_t pa = 0;
+	int rc = iss_mmu_translate(s, s->pc, ISS_ACC_FETCH, s->priv, &pa);
+
+	if (rc)
+		return rc == ISS_XLATE_PAGE_FAULT ? EXC_INSN_PAGE : EXC_INSN_ACCESS;
+	if (mem_read_word(s->ram, pa, insn) && bootrom_read_word(&s->bus->rom, pa, insn))
+		return EXC_INSN_ACCESS;
+	*paddr = pa;
+	return 0;
+}
+
+static inline unsigned data_priv(const struct iss *s)
+{
+	return (s->csr.mstatus & MSTATUS_MPRV) ?
+	       (s->csr.mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT : s->priv;
+}
+
+/* Load size (0, 1, 2) bytes from vaddr: 0, or the exception cause. */
+static int load(struct iss *s, uint32_t va, unsigned size, bool is_unsigned, uint32_t *val)
+{
+	uint32_t pa, w, off = va & 3u, be;
+	int rc;
+
+	if ((size == 1 && (va & 1u)) || (size == 2 && off))
+		return EXC_LOAD_MISALIGNED;
+	rc = iss_mmu_translate(s, va, ISS_ACC_LOAD, data_priv(s), &pa);
+	if (rc)
+		return rc == ISS_XLATE_PAGE_FAULT ? EXC_LOAD_PAGE : EXC_LOAD_ACCESS;
+	be = (size == 0 ? 1u : size == 1 ? 3u : 0xfu) << off;
+	if (iss_phys_access(s, pa & ~3u, false, be, 0, &w))
+		return EXC_LOAD_ACCESS;
+	w >>= 8u * off;
+	if (size == 0)
+		*val = is_unsigned ? (w & 0xffu) : (uint32_t)(int32_t)(int8_t)w;
+	else if (size == 1)
+		*val = is_unsigned ? (w & 0xffffu) : (uint32_t)(int32_t)(int16_t)w;
+	else
+		*val = w;
+	return 0;
+}
+
+static int store(struct iss *s, uint32_t va, unsigned size, uint32_t val)
+{
+	uint32_t pa, off = va & 3u, be, dummy;
+	int rc;
+
+	if ((size == 1 && (va & 1u)) || (size == 2 && off))
+		return EXC_STORE_MISALIGNED;
+	rc = iss_mmu_translate(s, va, ISS_ACC_STORE, data_priv(s), &pa);
+	if (rc)
+		return rc == ISS_XLATE_PAGE_FAULT ? EXC_STORE_PAGE : EXC_STORE_ACCESS;
+	be = (size == 0 ? 1u : size == 1 ? 3u : 0xfu) << off;
+	if (size == 0)
+		val = (val & 0xffu) * 0x01010101u;
+	else if (size == 1)
+		val = (val & 0xffffu) * 0x00010001u;
+	if (iss_phys_access(s, pa & ~3u, true, be, val, &dummy))
+		return EXC_STORE_ACCESS;
+	return 0;
+}
+
+static uint32_t do_div(unsigned op, uint32_t a, uint32_t b)
+{
+	int32_t sa = (int32_t)a, sb = (int32_t)b;
+
+	switch (op) {
+	case OP_DIV:
+		if (b == 0) return UINT32_MAX;
+		if (sa == INT32_MIN && sb == -1) return a;
+		return (uint32_t)(sa / sb);
+	case OP_DIVU:
+		return b ? a / b : UINT32_MAX;
+	case OP_REM:
+		if (b == 0) return a;
+		if (sa == INT32_MIN && sb == -1) return 0;
+		return (uint32_t)(sa % sb);
+	default:
+		return b ? a % b : a;
+	}
+}
+
+/* Counters count at the end of every step; an explicit write in the step wins. */
+static inline void end_cycle(struct iss *s, bool retired)
+{
+	uint32_t inh = s->csr.mcountinhibit;
+
+	if (!(inh & 1u) && !s->wrote_mcycle)
+		s->csr.mcycle++;
+	if (retired) {
+		s->instret++;
+		if (!(inh & 4u) && !s->wrote_minstret)
+			s->csr.minstret++;
+	}
+	s->wrote_mcycle = s->wrote_minstret = false;
+	mmio_tick(s->bus, s->cycle);   /* timed devices (the disk), after this cycle's access */
+	s->cycle++;
+	if (s->mtime_hold) {   /* mtime written this cycle: it does not tick, the divider runs */
+		uint64_t m = s->clint.mtime;
+
+		clint_advance_cycles(&s->clint, 1, s->mtime_div);
+		s->clint.mtime = m;
+		s->mtime_hold = false;
+	} else {
+		clint_advance_cycles(&s->clint, 1, s->mtime_div);
+	}
+	plic_sample_lines(&s->plic, s->bus->irq_lines);
+}
+
+/* hpm counters: TLB misses of the ISS's own TLB model and PTE reads (not architectural). */
+static inline void count_hpm(struct iss *s, uint64_t im, uint64_t dm, uint64_t pr)
+{
+	uint64_t d[3] = { s->itlb.misses - im, s->dtlb.misses - dm, s->pte_reads - pr };
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		if (d[i] && !((s->csr.mcountinhibit >> (3 + i)) & 1u) && !s->wrote_hpm[i])
+			s->csr.hpm[i] += d[i];
+		s->wrote_hpm[i] = false;
+	}
+}
+
+/* One step: returns true when an instruction retired. */
+static bool step_one(struct iss *s)
+{
+	struct iss_insn d;
+	uint32_t insn, pa = 0, a, b, npc, v = 0, old;
+	int irq, exc;  /* an exception cause; 0 (insn misaligned) is raised only by jumps */
+	uint32_t tval = 0;
+	bool wb = true, write;
+	unsigned op;
+
+	if (s->wfi) {
+		if (!(iss_csr_mip(s) & s->csr.mie))
+			return false;
+		s->wfi = false;
+		s->pc += 4;
+		return true;
+	}
+	irq = iss_irq_pending(s);
+	if (irq >= 0) {
+		iss_trap_enter(s, (uint32_t)irq, true, 0, s->pc);
+		return false;
+	}
+	exc = fetch(s, &insn, &pa);
+	if (exc) {
+		iss_trap_enter(s, (uint32_t)exc, false, s->pc, s->pc);
+		return false;
+	}
+	d = s->dcache[(pa >> 2) % ISS_DCACHE_ENTRIES];
+	if (d.raw != insn) {   /* rule 5 of iss.h: the word itself validates the entry */
+		iss_decode_insn(insn, &d);
+		s->dcache[(pa >> 2) % ISS_DCACHE_ENTRIES] = d;
+	}
+	op = d.op;
+	a = s->x[d.rs1];
+	b = s->x[d.rs2];
+	npc = s->pc + 4;
+
+	switch (op) {
+	case OP_LUI: v = (uint32_t)d.imm; break;
+	case OP_AUIPC: v = s->pc + (uint32_t)d.imm; break;
+	case OP_JAL: v = npc; npc = s->pc + (uint32_t)d.imm; goto jump;
+	case OP_JALR: v = npc; npc = (a + (uint32_t)d.imm) & ~1u; goto jump;
+	case OP_BEQ: wb = false; if (a == b) goto branch; break;
+	case OP_BNE: wb = false; if (a != b) goto branch; break;
+	case OP_BLT: wb = false; if ((int32_t)a < (int32_t)b) goto branch; break;
+	case OP_BGE: wb = false; if ((int32_t)a >= (int32_t)b) goto branch; break;
+	case OP_BLTU: wb = false; if (a < b) goto branch; break;
+	case OP_BGEU: wb = false; if (a >= b) goto branch; break;
+	case OP_LB: exc = load(s, a + (uint32_t)d.imm, 0, false, &v); break;
+	case OP_LH: exc = load(s, a + (uint32_t)d.imm, 1, false, &v); break;
+	case OP_LW: exc = load(s, a + (uint32_t)d.imm, 2, false, &v); break;
+	case OP_LBU: exc = load(s, a + (uint32_t)d.imm, 0, true, &v); break;
+	case OP_LHU: exc = load(s, a + (uint32_t)d.imm, 1, true, &v); break;
+	case OP_SB: wb = false; exc = store(s, a + (uint32_t)d.imm, 0, b); break;
+	case OP_SH: wb = false; exc = store(s, a + (uint32_t)d.imm, 1, b); break;
+	case OP_SW: wb = false; exc = store(s, a + (uint32_t)d.imm, 2, b); break;
+	case OP_ADDI: v = a + (uint32_t)d.imm; break;
+	case OP_SLTI: v = (int32_t)a < d.imm; break;
+	case OP_SLTIU: v = a < (uint32_t)d.imm; break;
+	case OP_XORI: v = a ^ (uint32_t)d.imm; break;
+	case OP_ORI: v = a | (uint32_t)d.imm; break;
+	case OP_ANDI: v = a & (uint32_t)d.imm; break;
+	case OP_SLLI: v = a << d.imm; break;
+	case OP_SRLI: v = a >> d.imm; break;
+	case OP_SRAI: v = (uint32_t)((int32_t)a >> d.imm); break;
+	case OP_ADD: v = a + b; break;
+	case OP_SUB: v = a - b; break;
+	case OP_SLL: v = a << (b & 31u); break;
+	case OP_SLT: v = (int32_t)a < (int32_t)b; break;
+	case OP_SLTU: v = a < b; break;
+	case OP_XOR: v = a ^ b; break;
+	case OP_SRL: v = a >> (b & 31u); break;
+	case OP_SRA: v = (uint32_t)((int32_t)a >> (b & 31u)); break;
+	case OP_OR: v = a | b; break;
+	case OP_AND: v = a & b; break;
+	case OP_MUL: v = a * b; break;
+	case OP_MULH: v = (uint32_t)((uint64_t)((int64_t)(int32_t)a * (int64_t)(int32_t)b) >> 32); break;
+	case OP_MULHSU: v = (uint32_t)((uint64_t)((int64_t)(int32_t)a * (int64_t)(uint64_t)b) >> 32); break;
+	case OP_MULHU: v = (uint32_t)(((uint64_t)a * b) >> 32); break;
+	case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU: v = do_div(op, a, b); break;
+	case OP_FENCE: wb = false; break;
+	case OP_FENCE_I: wb = false; break;   /* no decoded-code cache yet: nothing to drop */
+	case OP_ECALL:
+		exc = s->priv == ISS_PRIV_U ? EXC_ECALL_U : s->priv == ISS_PRIV_S ? EXC_ECALL_S : EXC_ECALL_M;
+		break;
+	case OP_EBREAK: exc = EXC_BREAKPOINT; break;
+	case OP_MRET:
+		if (s->priv != ISS_PRIV_M)
+			goto illegal;
+		iss_do_mret(s);
+		goto retire_jumped;
+	case OP_SRET:
+		if (s->priv == ISS_PRIV_U || (s->priv == ISS_PRIV_S && (s->csr.mstatus & MSTATUS_TSR)))
+			goto illegal;
+		iss_do_sret(s);
+		goto retire_jumped;
+	case OP_WFI:
+		if (s->priv == ISS_PRIV_U || (s->priv == ISS_PRIV_S && (s->csr.mstatus & MSTATUS_TW)))
+			goto illegal;
+		if (!(iss_csr_mip(s) & s->csr.mie)) {
+			s->wfi = true;   /* retires in the step that sees an interrupt pending */
+			return false;
+		}
+		wb = false;
+		break;
+	case OP_SFENCE_VMA:
+		if (s->priv == ISS_PRIV_U || (s->priv == ISS_PRIV_S && (s->csr.mstatus & MSTATUS_TVM)))
+			goto illegal;
+		iss_mmu_flush(s);
+		wb = false;
+		break;
+	case OP_CSRRW: case OP_CSRRS: case OP_CSRRC:
+	case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI:
+		write = (op == OP_CSRRW || op == OP_CSRRWI) || d.rs1 != 0;
+		if (op >= OP_CSRRWI)
+			a = d.rs1;
+		if (iss_csr_access(s, (uint32_t)d.imm & 0xfffu, (d.raw >> 12) & 3u, write, a, &old))
+			goto illegal;
+		v = old;
+		break;
+	default:
+		goto illegal;
+	}
+	if (exc > 0) {
+		if (exc != EXC_ECALL_U && exc != EXC_ECALL_S && exc != EXC_ECALL_M &&
+		    exc != EXC_BREAKPOINT)
+			tval = a + (uint32_t)d.imm;
+		iss_trap_enter(s, (uint32_t)exc, false, tval, s->pc);
+		return false;
+	}
+	if (wb && d.rd)
+		s->x[d.rd] = v;
+	s->pc = npc;
+	return true;
+
+branch:
+	npc = s->pc + (uint32_t)d.imm;
+jump:
+	if (npc & 3u) {
+		iss_trap_enter(s, EXC_INSN_MISALIGNED, false, npc, s->pc);
+		return false;
+	}
+	if (wb && d.rd)
+		s->x[d.rd] = v;
+	s->pc = npc;
+	return true;
+
+retire_jumped:
+	return true;
+
+illegal:
+	iss_trap_enter(s, EXC_ILLEGAL, false, insn, s->pc);
+	return false;
+}
+
+uint64_t iss_step(struct iss *s, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n && s->bus->halt->kind == MMIO_RUNNING; i++) {
+		uint64_t im = s->itlb.misses, dm = s->dtlb.misses, pr = s->pte_reads;
+		bool retired = step_one(s);
+
+		/* An access that stops the run (finisher, tohost) ends it at its bus
+		 * handshake, before the instruction retires: as build/umbra counts it. */
+		if (s->bus->halt->kind != MMIO_RUNNING)
+			retired = false;
+		count_hpm(s, im, dm, pr);
+		end_cycle(s, retired);
+	}
+	return i;
+}

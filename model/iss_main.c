@@ -1,0 +1,365 @@
+/* iss_main.c: build/umbra-iss: runs an ELF on the C reference model with build/umbra's command line and final line. */
+#define _POSIX_C_SOURCE 200809L
+#include <assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "elf.h"
+#include "fdt.h"
+#include "iss.h"
+#include "mem.h"
+#include "mmio.h"
+#include "opts.h"
+#include "stats.h"
+#include "virtio_blk.h"
+
+/*
+ * Rules (the same conventions as testbench/sim.c):
+ *  1. stdout carries the guest console only; everything else goes to stderr.
+ *  2. The last stderr line is PASS|FAIL|TIMEOUT <elf> ... cycles=N instret=N seed=S,
+ *     and the exit status matches it (guest code, 124 timeout, 2 bad input).
+ *  3. cycles counts ISS steps (iss.h rule 3); instret counts retired instructions.
+ */
+
+#define PROG "umbra-iss"
+#define EXIT_BAD_INPUT 2
+#define EXIT_TIMEOUT   124
+#define EXIT_SIGNAL    130
+#define RUN_CHUNK      4096u   /* steps between checks of the cycle budget and signals */
+
+struct run {
+	struct opts opts;
+	const char *elf_name;
+	struct mem ram;
+	struct elf_image img;
+	struct mmio bus;
+	struct htif htif;
+	struct virtio_blk blk;    /* the timed disk in virtio slot 7 */
+	struct mmio_halt halt;
+	uint32_t fdt_addr;
+	size_t fdt_size;
+	struct iss iss;
+	struct stats_writer stats;
+	struct timespec t0;
+	bool timed_out;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say_info(const struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs(PROG ": error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void say_info(const struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->opts.quiet)
+		return;
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int load_program(struct run *r)
+{
+	struct fdt_config fc = {
+		.ram_base = MEM_RAM_BASE,
+		.ram_size = r->ram.size,
+		.mtime_div = r->opts.mtime_div,
+		.bootargs = r->opts.bootargs,
+	};
+	char err[512];
+	void *blob;
+	int rc;
+
+	rc = elf_load_file(r->opts.elf, &r->ram, &r->img, err, sizeof(err));
+	if (rc) {
+		say_error("%s", err);
+		return rc;
+	}
+	rc = fdt_build_blob(&fc, &blob, &r->fdt_size);
+	if (rc) {
+		say_error("cannot build the device tree: %s", strerror(-rc));
+		return rc;
+	}
+	rc = fdt_place_blob(MEM_RAM_BASE, r->ram.size, r->fdt_size, &r->fdt_addr);
+	if (rc == 0 && elf_overlaps_range(&r->img, r->fdt_addr, (uint64_t)r->fdt_addr + r->fdt_size))
+		rc = -EBUSY;
+	if (rc == 0)
+		rc = mem_write_bytes(&r->ram, r->fdt_addr, blob, r->fdt_size);
+	free(blob);
+	if (rc == -EBUSY) {
+		say_error("%s: the device tree's place 0x%08x-0x%08x (where QEMU puts it) overlaps a "
+			  "loaded segment; give more RAM with --ram-mb", r->opts.elf, r->fdt_addr,
+			  r->fdt_addr + (uint32_t)r->fdt_size - 1);
+		return rc;
+	}
+	if (rc) {
+		say_error("no room for the %zu-byte device tree in %u MiB of RAM", r->fdt_size,
+			  r->opts.ram_mb);
+		return rc;
+	}
+	return 0;
+}
+
+static int setup_disk(struct run *r)
+{
+	const struct virtio_blk_timing t = {
+		.latency = r->opts.disk_latency,
+		.bandwidth_mbs = r->opts.disk_bandwidth,
+		.seek = r->opts.disk_seek,
+		.jitter = r->opts.disk_jitter,
+		.qdepth = r->opts.disk_qdepth,
+	};
+	char err[512];
+	int rc;
+
+	rc = virtio_blk_open(&r->blk, &r->ram, r->opts.disk, r->opts.disk_readonly,
+			     r->opts.disk_size_mb, &t, r->opts.seed, err, sizeof(err));
+	if (rc) {
+		say_error("%s", err);
+		return rc;
+	}
+	mmio_attach_blk(&r->bus, &r->blk);
+	return 0;
+}
+
+static int setup(struct run *r, int argc, char **argv)
+{
+	char err[512];
+	int rc;
+
+	opts_init_defaults(&r->opts);
+	rc = opts_parse_args(&r->opts, argc, argv, err, sizeof(err));
+	if (rc) {
+		say_error("%s", err);
+		return rc;
+	}
+	if (r->opts.help) {
+		opts_print_usage(stdout, PROG);
+		return 1;
+	}
+	if (r->opts.trace) {
+		say_error("--trace: the instruction-set model has no waveforms (use build/umbra)");
+		return -EINVAL;
+	}
+	r->elf_name = base_name(r->opts.elf);
+	rc = mem_init_ram(&r->ram, MEM_RAM_BASE, r->opts.ram_mb * MEM_MIB);
+	if (rc) {
+		say_error("cannot allocate %u MiB of RAM: %s", r->opts.ram_mb, strerror(-rc));
+		return rc;
+	}
+	rc = load_program(r);
+	if (rc)
+		return rc;
+	rc = mmio_init(&r->bus, stdout, &r->halt, r->img.entry, r->fdt_addr);
+	if (rc) {
+		say_error("cannot set up the devices: %s", strerror(-rc));
+		return rc;
+	}
+	rc = htif_init(&r->htif, &r->ram, stdout, &r->halt, r->img.has_tohost, r->img.tohost,
+		       r->img.has_fromhost, r->img.fromhost);
+	if (rc) {
+		say_error("%s: HTIF symbol tohost 0x%08x / fromhost 0x%08x must be word aligned "
+			  "and in RAM", r->opts.elf, r->img.tohost, r->img.fromhost);
+		return rc;
+	}
+	rc = setup_disk(r);
+	if (rc)
+		return rc;
+	if (r->opts.stats && (rc = stats_open_file(&r->stats, r->opts.stats)) != 0) {
+		say_error("cannot write stats %s: %s", r->opts.stats, strerror(-rc));
+		return rc;
+	}
+	iss_init(&r->iss, &r->ram, &r->bus, &r->htif, r->opts.mtime_div);
+	say_info(r, "%s: entry 0x%08x, %u segment%s, FDT at 0x%08x (%zu bytes)%s%s", r->opts.elf,
+		 r->img.entry, r->img.nload, r->img.nload == 1 ? "" : "s", r->fdt_addr, r->fdt_size,
+		 r->img.has_tohost ? ", HTIF tohost" : "", r->img.has_fromhost ? "/fromhost" : "");
+	return 0;
+}
+
+static void run_loop(struct run *r)
+{
+	struct iss *s = &r->iss;
+
+	while (r->halt.kind == MMIO_RUNNING) {
+		uint64_t left = r->opts.max_cycles - s->cycle;
+
+		if (got_signal) {
+			mmio_set_halt(&r->halt, MMIO_HALT_FAIL, EXIT_SIGNAL,
+				      "stopped by signal %d in cycle %llu", (int)got_signal,
+				      (unsigned long long)s->cycle);
+			break;
+		}
+		if (s->cycle >= r->opts.max_cycles) {
+			r->timed_out = true;
+			break;
+		}
+		iss_step(s, left < RUN_CHUNK ? left : RUN_CHUNK);
+	}
+}
+
+static double now_seconds(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void write_stats(struct run *r, const char *result, int status, double wall)
+{
+	struct stats_run sr = {
+		.result = result,
+		.exit_code = (uint32_t)status,
+		.elf = r->opts.elf,
+		.bootargs = r->opts.bootargs,
+		.seed = r->opts.seed,
+		.cycles = r->iss.cycle,
+		.instret = r->iss.instret,
+		.wall_seconds = wall,
+		.mem_latency = r->opts.mem_latency,
+		.ram_mb = r->opts.ram_mb,
+		.mtime_div = r->opts.mtime_div,
+		.max_cycles = r->opts.max_cycles,
+		.itlb_misses = r->iss.itlb.misses,
+		.dtlb_misses = r->iss.dtlb.misses,
+		.walker_cycles = r->iss.pte_reads,
+		.uart_tx_bytes = r->bus.uart.tx_bytes,
+		.mmio_accesses = r->bus.accesses,
+		.mmio_errors = r->bus.errors,
+	};
+	int rc;
+
+	stats_put_run(&r->stats, &sr);
+	stats_put_string(&r->stats, "model", "iss");
+	stats_put_u64(&r->stats, "traps", r->iss.traps);
+	stats_put_u64(&r->stats, "htif_syscalls", r->htif.syscalls);
+	if (r->bus.blk) {
+		const struct virtio_blk_stats *st = &r->blk.st;
+
+		stats_put_u64(&r->stats, "io.requests", st->requests);
+		stats_put_u64(&r->stats, "io.completions", st->completions);
+		stats_put_u64(&r->stats, "io.latency_p50_cycles", virtio_blk_latency_pct(&r->blk, 50));
+		stats_put_u64(&r->stats, "io.latency_p99_cycles", virtio_blk_latency_pct(&r->blk, 99));
+		stats_put_u64(&r->stats, "io.disk.bytes_read", st->bytes_read);
+		stats_put_u64(&r->stats, "io.disk.bytes_written", st->bytes_written);
+		stats_put_u64(&r->stats, "io.disk.flushes", st->flushes);
+		stats_put_u64(&r->stats, "io.disk.ioerr", st->ioerr);
+		stats_put_u64(&r->stats, "io.disk.unsupp", st->unsupp);
+		stats_put_u64(&r->stats, "io.disk.needs_reset", st->resets);
+		stats_put_u64(&r->stats, "io.disk.capacity_sectors", r->blk.capacity);
+	}
+	rc = stats_close_file(&r->stats);
+	if (rc)
+		say_error("cannot write stats %s: %s", r->opts.stats, strerror(-rc));
+}
+
+static int finish(struct run *r)
+{
+	double wall = now_seconds(&r->t0);
+	const struct iss *s = &r->iss;
+	const char *result;
+	int status;
+
+	assert(iss_check(s) == 0);
+	fflush(stdout);
+	if (r->halt.kind == MMIO_HALT_PASS) {
+		result = "pass";
+		status = 0;
+	} else if (r->halt.kind == MMIO_HALT_FAIL) {
+		result = "fail";
+		status = r->halt.code >= 1 && r->halt.code <= 255 ? (int)r->halt.code : 1;
+	} else {
+		result = "timeout";
+		status = EXIT_TIMEOUT;
+	}
+	if (r->halt.why[0])
+		say_error("%s", r->halt.why);
+	if (r->halt.kind == MMIO_HALT_FAIL && r->halt.code > 255)
+		say_error("guest exit code %u does not fit an exit status: exiting with %d",
+			  r->halt.code, status);
+	if (r->timed_out)
+		say_info(r, "no exit after %llu cycles (--max-cycles); pc 0x%08x",
+			 (unsigned long long)s->cycle, s->pc);
+	say_info(r, "%llu instructions in %.3f s (%.2f M instructions/s)",
+		 (unsigned long long)s->instret, wall,
+		 wall > 0 ? (double)s->instret / wall / 1e6 : 0.0);
+	if (r->stats.f)
+		write_stats(r, result, status, wall);
+	if (r->halt.kind == MMIO_HALT_PASS)
+		fprintf(stderr, "PASS %s cycles=%llu instret=%llu seed=%llu\n", r->elf_name,
+			(unsigned long long)s->cycle, (unsigned long long)s->instret,
+			(unsigned long long)r->opts.seed);
+	else if (r->halt.kind == MMIO_HALT_FAIL)
+		fprintf(stderr, "FAIL %s exit=%u cycles=%llu instret=%llu seed=%llu\n", r->elf_name,
+			r->halt.code, (unsigned long long)s->cycle, (unsigned long long)s->instret,
+			(unsigned long long)r->opts.seed);
+	else
+		fprintf(stderr, "TIMEOUT %s cycles=%llu instret=%llu seed=%llu\n", r->elf_name,
+			(unsigned long long)s->cycle, (unsigned long long)s->instret,
+			(unsigned long long)r->opts.seed);
+	fflush(stderr);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;
+	struct sigaction sa;
+	int rc, status;
+
+	rc = setup(&r, argc, argv);
+	if (rc) {
+		if (r.stats.f)
+			fclose(r.stats.f);
+		if (r.bus.blk)
+			virtio_blk_close(&r.blk);
+		mem_free_ram(&r.ram);
+		return rc > 0 ? 0 : EXIT_BAD_INPUT;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	assert(iss_check(&r.iss) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	run_loop(&r);
+	status = finish(&r);
+	if (r.bus.blk)
+		virtio_blk_close(&r.blk);
+	mem_free_ram(&r.ram);
+	return status;
+}
