@@ -11,6 +11,7 @@
 
 #include "elf.h"
 #include "fdt.h"
+#include "machine.h"
 #include "iss.h"
 #include "mem.h"
 #include "mmio.h"
@@ -93,66 +94,24 @@ static const char *base_name(const char *path)
 
 static int load_program(struct run *r)
 {
-	struct fdt_config fc = {
-		.ram_base = MEM_RAM_BASE,
-		.ram_size = r->ram.size,
-		.mtime_div = r->opts.mtime_div,
-		.bootargs = r->opts.bootargs,
-	};
 	char err[512];
-	void *blob;
-	int rc;
+	int rc = machine_load_program(&r->opts, &r->ram, &r->img, &r->fdt_addr,
+				      &r->fdt_size, err, sizeof(err));
 
-	rc = elf_load_file(r->opts.elf, &r->ram, &r->img, err, sizeof(err));
-	if (rc) {
+	if (rc)
 		say_error("%s", err);
-		return rc;
-	}
-	rc = fdt_build_blob(&fc, &blob, &r->fdt_size);
-	if (rc) {
-		say_error("cannot build the device tree: %s", strerror(-rc));
-		return rc;
-	}
-	rc = fdt_place_blob(MEM_RAM_BASE, r->ram.size, r->fdt_size, &r->fdt_addr);
-	if (rc == 0 && elf_overlaps_range(&r->img, r->fdt_addr, (uint64_t)r->fdt_addr + r->fdt_size))
-		rc = -EBUSY;
-	if (rc == 0)
-		rc = mem_write_bytes(&r->ram, r->fdt_addr, blob, r->fdt_size);
-	free(blob);
-	if (rc == -EBUSY) {
-		say_error("%s: the device tree's place 0x%08x-0x%08x (where QEMU puts it) overlaps a "
-			  "loaded segment; give more RAM with --ram-mb", r->opts.elf, r->fdt_addr,
-			  r->fdt_addr + (uint32_t)r->fdt_size - 1);
-		return rc;
-	}
-	if (rc) {
-		say_error("no room for the %zu-byte device tree in %u MiB of RAM", r->fdt_size,
-			  r->opts.ram_mb);
-		return rc;
-	}
-	return 0;
+	return rc;
 }
 
 static int setup_disk(struct run *r)
 {
-	const struct virtio_blk_timing t = {
-		.latency = r->opts.disk_latency,
-		.bandwidth_mbs = r->opts.disk_bandwidth,
-		.seek = r->opts.disk_seek,
-		.jitter = r->opts.disk_jitter,
-		.qdepth = r->opts.disk_qdepth,
-	};
 	char err[512];
-	int rc;
+	int rc = machine_attach_disk(&r->opts, &r->ram, &r->bus, &r->blk, err,
+				     sizeof(err));
 
-	rc = virtio_blk_open(&r->blk, &r->ram, r->opts.disk, r->opts.disk_readonly,
-			     r->opts.disk_size_mb, &t, r->opts.seed, err, sizeof(err));
-	if (rc) {
+	if (rc)
 		say_error("%s", err);
-		return rc;
-	}
-	mmio_attach_blk(&r->bus, &r->blk);
-	return 0;
+	return rc;
 }
 
 static int setup(struct run *r, int argc, char **argv)

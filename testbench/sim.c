@@ -15,6 +15,7 @@
 
 #include "elf.h"
 #include "fdt.h"
+#include "machine.h"
 #include "mem.h"
 #include "mmio.h"
 #include "opts.h"
@@ -152,66 +153,24 @@ static int check_writable(const char *path, const char *what)
 
 static int load_program(struct sim *s)
 {
-	struct fdt_config fc = {
-		.ram_base = MEM_RAM_BASE,
-		.ram_size = s->ram.size,
-		.mtime_div = s->opts.mtime_div,
-		.bootargs = s->opts.bootargs,
-	};
 	char err[512];
-	void *blob;
-	int rc;
+	int rc = machine_load_program(&s->opts, &s->ram, &s->img, &s->fdt_addr,
+				      &s->fdt_size, err, sizeof(err));
 
-	rc = elf_load_file(s->opts.elf, &s->ram, &s->img, err, sizeof(err));
-	if (rc) {
+	if (rc)
 		say_error("%s", err);
-		return rc;
-	}
-	rc = fdt_build_blob(&fc, &blob, &s->fdt_size);
-	if (rc) {
-		say_error("cannot build the device tree: %s", strerror(-rc));
-		return rc;
-	}
-	rc = fdt_place_blob(MEM_RAM_BASE, s->ram.size, s->fdt_size, &s->fdt_addr);
-	if (rc == 0 && elf_overlaps_range(&s->img, s->fdt_addr, (uint64_t)s->fdt_addr + s->fdt_size))
-		rc = -EBUSY;
-	if (rc == 0)
-		rc = mem_write_bytes(&s->ram, s->fdt_addr, blob, s->fdt_size);
-	free(blob);
-	if (rc == -EBUSY) {
-		say_error("%s: the device tree's place 0x%08x-0x%08x (where QEMU puts it) overlaps a "
-			  "loaded segment; give more RAM with --ram-mb", s->opts.elf, s->fdt_addr,
-			  s->fdt_addr + (uint32_t)s->fdt_size - 1);
-		return rc;
-	}
-	if (rc) {
-		say_error("no room for the %zu-byte device tree in %u MiB of RAM", s->fdt_size,
-			  s->opts.ram_mb);
-		return rc;
-	}
-	return 0;
+	return rc;
 }
 
 static int setup_disk(struct sim *s)
 {
-	const struct virtio_blk_timing t = {
-		.latency = s->opts.disk_latency,
-		.bandwidth_mbs = s->opts.disk_bandwidth,
-		.seek = s->opts.disk_seek,
-		.jitter = s->opts.disk_jitter,
-		.qdepth = s->opts.disk_qdepth,
-	};
 	char err[512];
-	int rc;
+	int rc = machine_attach_disk(&s->opts, &s->ram, &s->bus, &s->blk, err,
+				     sizeof(err));
 
-	rc = virtio_blk_open(&s->blk, &s->ram, s->opts.disk, s->opts.disk_readonly,
-			     s->opts.disk_size_mb, &t, s->opts.seed, err, sizeof(err));
-	if (rc) {
+	if (rc)
 		say_error("%s", err);
-		return rc;
-	}
-	mmio_attach_blk(&s->bus, &s->blk);
-	return 0;
+	return rc;
 }
 
 static int setup_devices(struct sim *s)
