@@ -29,7 +29,6 @@
 
 #define PROG "umbra-iss"
 #define EXIT_BAD_INPUT 2
-#define EXIT_TIMEOUT   124
 #define EXIT_SIGNAL    130
 #define RUN_CHUNK      4096u   /* steps between checks of the cycle budget and signals */
 
@@ -103,16 +102,6 @@ static int load_program(struct run *r)
 	return rc;
 }
 
-static int setup_disk(struct run *r)
-{
-	char err[512];
-	int rc = machine_attach_disk(&r->opts, &r->ram, &r->bus, &r->blk, err,
-				     sizeof(err));
-
-	if (rc)
-		say_error("%s", err);
-	return rc;
-}
 
 static int setup(struct run *r, int argc, char **argv)
 {
@@ -142,21 +131,12 @@ static int setup(struct run *r, int argc, char **argv)
 	rc = load_program(r);
 	if (rc)
 		return rc;
-	rc = mmio_init(&r->bus, stdout, &r->halt, r->img.entry, r->fdt_addr);
+	rc = machine_attach_devices(&r->opts, &r->ram, &r->img, r->fdt_addr, &r->bus, &r->htif,
+				    &r->halt, &r->blk, err, sizeof(err));
 	if (rc) {
-		say_error("cannot set up the devices: %s", strerror(-rc));
+		say_error("%s", err);
 		return rc;
 	}
-	rc = htif_init(&r->htif, &r->ram, stdout, &r->halt, r->img.has_tohost, r->img.tohost,
-		       r->img.has_fromhost, r->img.fromhost);
-	if (rc) {
-		say_error("%s: HTIF symbol tohost 0x%08x / fromhost 0x%08x must be word aligned "
-			  "and in RAM", r->opts.elf, r->img.tohost, r->img.fromhost);
-		return rc;
-	}
-	rc = setup_disk(r);
-	if (rc)
-		return rc;
 	if (r->opts.stats && (rc = stats_open_file(&r->stats, r->opts.stats)) != 0) {
 		say_error("cannot write stats %s: %s", r->opts.stats, strerror(-rc));
 		return rc;
@@ -225,21 +205,7 @@ static void write_stats(struct run *r, const char *result, int status, double wa
 	stats_put_string(&r->stats, "model", "iss");
 	stats_put_u64(&r->stats, "traps", r->iss.traps);
 	stats_put_u64(&r->stats, "htif_syscalls", r->htif.syscalls);
-	if (r->bus.blk) {
-		const struct virtio_blk_stats *st = &r->blk.st;
-
-		stats_put_u64(&r->stats, "io.requests", st->requests);
-		stats_put_u64(&r->stats, "io.completions", st->completions);
-		stats_put_u64(&r->stats, "io.latency_p50_cycles", virtio_blk_latency_pct(&r->blk, 50));
-		stats_put_u64(&r->stats, "io.latency_p99_cycles", virtio_blk_latency_pct(&r->blk, 99));
-		stats_put_u64(&r->stats, "io.disk.bytes_read", st->bytes_read);
-		stats_put_u64(&r->stats, "io.disk.bytes_written", st->bytes_written);
-		stats_put_u64(&r->stats, "io.disk.flushes", st->flushes);
-		stats_put_u64(&r->stats, "io.disk.ioerr", st->ioerr);
-		stats_put_u64(&r->stats, "io.disk.unsupp", st->unsupp);
-		stats_put_u64(&r->stats, "io.disk.needs_reset", st->resets);
-		stats_put_u64(&r->stats, "io.disk.capacity_sectors", r->blk.capacity);
-	}
+	machine_put_disk_stats(&r->stats, &r->bus, &r->blk);
 	rc = stats_close_file(&r->stats);
 	if (rc)
 		say_error("cannot write stats %s: %s", r->opts.stats, strerror(-rc));
@@ -254,16 +220,7 @@ static int finish(struct run *r)
 
 	assert(iss_check(s) == 0);
 	fflush(stdout);
-	if (r->halt.kind == MMIO_HALT_PASS) {
-		result = "pass";
-		status = 0;
-	} else if (r->halt.kind == MMIO_HALT_FAIL) {
-		result = "fail";
-		status = r->halt.code >= 1 && r->halt.code <= 255 ? (int)r->halt.code : 1;
-	} else {
-		result = "timeout";
-		status = EXIT_TIMEOUT;
-	}
+	status = machine_outcome(&r->halt, &result);
 	if (r->halt.why[0])
 		say_error("%s", r->halt.why);
 	if (r->halt.kind == MMIO_HALT_FAIL && r->halt.code > 255)
@@ -277,19 +234,7 @@ static int finish(struct run *r)
 		 wall > 0 ? (double)s->instret / wall / 1e6 : 0.0);
 	if (r->stats.f)
 		write_stats(r, result, status, wall);
-	if (r->halt.kind == MMIO_HALT_PASS)
-		fprintf(stderr, "PASS %s cycles=%llu instret=%llu seed=%llu\n", r->elf_name,
-			(unsigned long long)s->cycle, (unsigned long long)s->instret,
-			(unsigned long long)r->opts.seed);
-	else if (r->halt.kind == MMIO_HALT_FAIL)
-		fprintf(stderr, "FAIL %s exit=%u cycles=%llu instret=%llu seed=%llu\n", r->elf_name,
-			r->halt.code, (unsigned long long)s->cycle, (unsigned long long)s->instret,
-			(unsigned long long)r->opts.seed);
-	else
-		fprintf(stderr, "TIMEOUT %s cycles=%llu instret=%llu seed=%llu\n", r->elf_name,
-			(unsigned long long)s->cycle, (unsigned long long)s->instret,
-			(unsigned long long)r->opts.seed);
-	fflush(stderr);
+	machine_print_final(stderr, &r->halt, r->elf_name, s->cycle, s->instret, r->opts.seed);
 	return status;
 }
 

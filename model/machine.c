@@ -45,8 +45,8 @@ int machine_load_program(const struct opts *o, struct mem *ram, struct elf_image
 	return rc;
 }
 
-int machine_attach_disk(const struct opts *o, struct mem *ram, struct mmio *bus,
-			struct virtio_blk *blk, char *err, size_t errlen)
+static int attach_disk(const struct opts *o, struct mem *ram, struct mmio *bus,
+		       struct virtio_blk *blk, char *err, size_t errlen)
 {
 	const struct virtio_blk_timing t = {
 		.latency = o->disk_latency,
@@ -63,4 +63,78 @@ int machine_attach_disk(const struct opts *o, struct mem *ram, struct mmio *bus,
 		return rc;
 	mmio_attach_blk(bus, blk);
 	return 0;
+}
+
+int machine_attach_devices(const struct opts *o, struct mem *ram, const struct elf_image *img,
+			   uint32_t fdt_addr, struct mmio *bus, struct htif *htif,
+			   struct mmio_halt *halt, struct virtio_blk *blk, char *err, size_t errlen)
+{
+	int rc;
+
+	rc = mmio_init(bus, stdout, halt, img->entry, fdt_addr);
+	if (rc) {
+		snprintf(err, errlen, "cannot set up the devices: %s", strerror(-rc));
+		return rc;
+	}
+	rc = htif_init(htif, ram, stdout, halt, img->has_tohost, img->tohost, img->has_fromhost,
+		       img->fromhost);
+	if (rc) {
+		snprintf(err, errlen,
+			 "%s: HTIF symbol tohost 0x%08x / fromhost 0x%08x must be word aligned "
+			 "and in RAM", o->elf, img->tohost, img->fromhost);
+		return rc;
+	}
+	return attach_disk(o, ram, bus, blk, err, errlen);
+}
+
+int machine_outcome(const struct mmio_halt *halt, const char **result)
+{
+	if (halt->kind == MMIO_HALT_PASS) {
+		*result = "pass";
+		return 0;
+	}
+	if (halt->kind == MMIO_HALT_FAIL) {
+		*result = "fail";
+		return halt->code >= 1 && halt->code <= 255 ? (int)halt->code : 1;
+	}
+	*result = "timeout";
+	return MACHINE_EXIT_TIMEOUT;
+}
+
+void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_name,
+			 uint64_t cycles, uint64_t instret, uint64_t seed)
+{
+	if (halt->kind == MMIO_HALT_PASS)
+		fprintf(f, "PASS %s cycles=%llu instret=%llu seed=%llu\n", elf_name,
+			(unsigned long long)cycles, (unsigned long long)instret,
+			(unsigned long long)seed);
+	else if (halt->kind == MMIO_HALT_FAIL)
+		fprintf(f, "FAIL %s exit=%u cycles=%llu instret=%llu seed=%llu\n", elf_name,
+			halt->code, (unsigned long long)cycles, (unsigned long long)instret,
+			(unsigned long long)seed);
+	else
+		fprintf(f, "TIMEOUT %s cycles=%llu instret=%llu seed=%llu\n", elf_name,
+			(unsigned long long)cycles, (unsigned long long)instret,
+			(unsigned long long)seed);
+	fflush(f);
+}
+
+void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
+			    struct virtio_blk *blk)
+{
+	const struct virtio_blk_stats *d = &blk->st;
+
+	if (!bus->blk)
+		return;
+	stats_put_u64(st, "io.requests", d->requests);
+	stats_put_u64(st, "io.completions", d->completions);
+	stats_put_u64(st, "io.latency_p50_cycles", virtio_blk_latency_pct(blk, 50));
+	stats_put_u64(st, "io.latency_p99_cycles", virtio_blk_latency_pct(blk, 99));
+	stats_put_u64(st, "io.disk.bytes_read", d->bytes_read);
+	stats_put_u64(st, "io.disk.bytes_written", d->bytes_written);
+	stats_put_u64(st, "io.disk.flushes", d->flushes);
+	stats_put_u64(st, "io.disk.ioerr", d->ioerr);
+	stats_put_u64(st, "io.disk.unsupp", d->unsupp);
+	stats_put_u64(st, "io.disk.needs_reset", d->resets);
+	stats_put_u64(st, "io.disk.capacity_sectors", blk->capacity);
 }

@@ -4,11 +4,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "elf.h"
 #include "mem.h"
 #include "mmio.h"
 #include "opts.h"
+#include "stats.h"
 #include "virtio_blk.h"
 
 /*
@@ -19,8 +21,32 @@
 int machine_load_program(const struct opts *o, struct mem *ram, struct elf_image *img,
 			 uint32_t *fdt_addr, size_t *fdt_size, char *err, size_t errlen);
 
-/* Opens the disk image of the options and attaches it to slot 7 of bus. */
-int machine_attach_disk(const struct opts *o, struct mem *ram, struct mmio *bus,
-			struct virtio_blk *blk, char *err, size_t errlen);
+/* Exit status of a run that timed out (as timeout(1)). */
+#define MACHINE_EXIT_TIMEOUT 124
+
+/*
+ * Sets up the devices for the loaded program: the MMIO bus (boot ROM jumping
+ * to img->entry with a1 = fdt_addr), HTIF if the ELF has tohost, and the disk
+ * of the options in slot 7. Returns 0, or a negative error code with one line
+ * of explanation in err.
+ */
+int machine_attach_devices(const struct opts *o, struct mem *ram, const struct elf_image *img,
+			   uint32_t fdt_addr, struct mmio *bus, struct htif *htif,
+			   struct mmio_halt *halt, struct virtio_blk *blk, char *err, size_t errlen);
+
+/*
+ * The outcome of a finished run: returns the exit status (0 pass, the guest's
+ * code for a failure, never 0 for one; MACHINE_EXIT_TIMEOUT) and sets *result
+ * to "pass", "fail" or "timeout" for the stats.
+ */
+int machine_outcome(const struct mmio_halt *halt, const char **result);
+
+/* The one final line of every run (SPEC §6): PASS, FAIL or TIMEOUT. */
+void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_name,
+			 uint64_t cycles, uint64_t instret, uint64_t seed);
+
+/* The io.* keys of the stats JSON, when a disk is attached. */
+void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
+			    struct virtio_blk *blk);
 
 #endif

@@ -83,6 +83,8 @@ struct sim {
 	struct timespec t0;
 };
 
+_Static_assert(SIM_EXIT_TIMEOUT == MACHINE_EXIT_TIMEOUT, "one timeout exit status");
+
 static volatile sig_atomic_t sim_signal;
 
 static void on_signal(int sig)
@@ -162,34 +164,15 @@ static int load_program(struct sim *s)
 	return rc;
 }
 
-static int setup_disk(struct sim *s)
+static int setup_devices(struct sim *s)
 {
 	char err[512];
-	int rc = machine_attach_disk(&s->opts, &s->ram, &s->bus, &s->blk, err,
-				     sizeof(err));
+	int rc = machine_attach_devices(&s->opts, &s->ram, &s->img, s->fdt_addr, &s->bus, &s->htif,
+					&s->halt, &s->blk, err, sizeof(err));
 
 	if (rc)
 		say_error("%s", err);
 	return rc;
-}
-
-static int setup_devices(struct sim *s)
-{
-	int rc;
-
-	rc = mmio_init(&s->bus, stdout, &s->halt, s->img.entry, s->fdt_addr);
-	if (rc) {
-		say_error("cannot set up the devices: %s", strerror(-rc));
-		return rc;
-	}
-	rc = htif_init(&s->htif, &s->ram, stdout, &s->halt, s->img.has_tohost, s->img.tohost,
-		       s->img.has_fromhost, s->img.fromhost);
-	if (rc) {
-		say_error("%s: HTIF symbol tohost 0x%08x / fromhost 0x%08x must be word aligned "
-			  "and in RAM", s->opts.elf, s->img.tohost, s->img.fromhost);
-		return rc;
-	}
-	return setup_disk(s);
 }
 
 static void install_signals(void)
@@ -482,30 +465,10 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 	stats_put_run(&s->stats, &r);
 	stats_put_u64(&s->stats, "traps", s->traps);
 	stats_put_u64(&s->stats, "htif_syscalls", s->htif.syscalls);
-	if (s->bus.blk) {
-		const struct virtio_blk_stats *st = &s->blk.st;
-
-		stats_put_u64(&s->stats, "io.requests", st->requests);
-		stats_put_u64(&s->stats, "io.completions", st->completions);
-		stats_put_u64(&s->stats, "io.latency_p50_cycles", virtio_blk_latency_pct(&s->blk, 50));
-		stats_put_u64(&s->stats, "io.latency_p99_cycles", virtio_blk_latency_pct(&s->blk, 99));
-		stats_put_u64(&s->stats, "io.disk.bytes_read", st->bytes_read);
-		stats_put_u64(&s->stats, "io.disk.bytes_written", st->bytes_written);
-		stats_put_u64(&s->stats, "io.disk.flushes", st->flushes);
-		stats_put_u64(&s->stats, "io.disk.ioerr", st->ioerr);
-		stats_put_u64(&s->stats, "io.disk.unsupp", st->unsupp);
-		stats_put_u64(&s->stats, "io.disk.needs_reset", st->resets);
-		stats_put_u64(&s->stats, "io.disk.capacity_sectors", s->blk.capacity);
-	}
+	machine_put_disk_stats(&s->stats, &s->bus, &s->blk);
 	rc = stats_close_file(&s->stats);
 	if (rc)
 		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));
-}
-
-/* Guest codes map to the exit status; a failure never maps to 0. */
-static int fail_status(uint32_t code)
-{
-	return code >= 1 && code <= 255 ? (int)code : 1;
 }
 
 int sim_close(struct sim *s)
@@ -516,16 +479,7 @@ int sim_close(struct sim *s)
 
 	assert(sim_check(s) == 0);
 	fflush(stdout);
-	if (s->halt.kind == MMIO_HALT_PASS) {
-		result = "pass";
-		status = 0;
-	} else if (s->halt.kind == MMIO_HALT_FAIL) {
-		result = "fail";
-		status = fail_status(s->halt.code);
-	} else {
-		result = "timeout";
-		status = SIM_EXIT_TIMEOUT;
-	}
+	status = machine_outcome(&s->halt, &result);
 	if (s->halt.why[0])
 		say_error("%s", s->halt.why);
 	if (s->halt.kind == MMIO_HALT_FAIL && s->halt.code > 255)
@@ -549,19 +503,7 @@ int sim_close(struct sim *s)
 	if (s->stats.f)
 		write_stats(s, result, status, wall);
 
-	if (s->halt.kind == MMIO_HALT_PASS)
-		fprintf(stderr, "PASS %s cycles=%llu instret=%llu seed=%llu\n", s->elf_name,
-			(unsigned long long)s->cycle, (unsigned long long)s->instret,
-			(unsigned long long)s->opts.seed);
-	else if (s->halt.kind == MMIO_HALT_FAIL)
-		fprintf(stderr, "FAIL %s exit=%u cycles=%llu instret=%llu seed=%llu\n", s->elf_name,
-			s->halt.code, (unsigned long long)s->cycle, (unsigned long long)s->instret,
-			(unsigned long long)s->opts.seed);
-	else
-		fprintf(stderr, "TIMEOUT %s cycles=%llu instret=%llu seed=%llu\n", s->elf_name,
-			(unsigned long long)s->cycle, (unsigned long long)s->instret,
-			(unsigned long long)s->opts.seed);
-	fflush(stderr);
+	machine_print_final(stderr, &s->halt, s->elf_name, s->cycle, s->instret, s->opts.seed);
 	sim_free(s);
 	return status;
 }
