@@ -27,6 +27,8 @@
  *     word is compared with raw. A later decoded-block cache that skips the
  *     fetch must instead be invalidated on fence.i, on stores to cached code
  *     and on device DMA into RAM.
+ *  6. GWB: gwbctl holds only EN, gwbbase is 8-aligned, gwbidx fits 13 bits and
+ *     gwbcap is a power of two in 1..4096 (decisions in docs/gwb.md).
  */
 
 #define ISS_PRIV_U 0u
@@ -39,6 +41,7 @@ enum iss_exc {
 	EXC_LOAD_MISALIGNED = 4, EXC_LOAD_ACCESS = 5, EXC_STORE_MISALIGNED = 6,
 	EXC_STORE_ACCESS = 7, EXC_ECALL_U = 8, EXC_ECALL_S = 9, EXC_ECALL_M = 11,
 	EXC_INSN_PAGE = 12, EXC_LOAD_PAGE = 13, EXC_STORE_PAGE = 15,
+	EXC_GWB_FULL = 24,     /* SPEC §3: a traced store found the log full */
 };
 
 /* Interrupt numbers (mip bits). */
@@ -100,7 +103,7 @@ const char *iss_op_name(unsigned op);
 struct iss_tlb_entry {
 	uint32_t vpn;      /* 4 KiB virtual page number; ISS_TLB_INVALID when empty */
 	uint32_t ppn;      /* 22-bit physical page number of this 4 KiB page */
-	uint8_t flags;     /* leaf PTE bits D A G U X W R V */
+	uint16_t flags;    /* leaf PTE bits T D A G U X W R V (T = bit 8, the GWB's traced bit) */
 };
 #define ISS_TLB_INVALID 0xffffffffu   /* no 20-bit vpn equals it */
 
@@ -111,11 +114,27 @@ struct iss_tlb {
 
 #define ISS_DCACHE_ENTRIES 8192u
 
+/* mhpmcounter3..7: I-TLB misses, D-TLB misses, walker busy, GWB appends, GWB-full traps. */
+#define ISS_NHPM 5u
+#define ISS_HPM_GWB_APPEND 3u
+#define ISS_HPM_GWB_FULL   4u
+
+/* GWB CSRs (M-mode, custom read/write range). */
+#define CSR_MGWBCTL  0x7c0u
+#define CSR_MGWBBASE 0x7c1u
+#define CSR_MGWBIDX  0x7c2u
+#define CSR_MGWBCAP  0x7c3u
+#define MGWBCTL_EN       1u
+#define MGWBBASE_MASK    0xfffffff8u   /* 8-byte records */
+#define MGWBIDX_MASK     0x00001fffu
+#define MGWBCAP_MAX      4096u
+
 struct iss_csrs {
 	uint32_t mstatus, medeleg, mideleg, mie, mip_sw, mtvec, stvec;
 	uint32_t mcounteren, scounteren, mcountinhibit, mscratch, sscratch;
 	uint32_t mepc, sepc, mcause, scause, mtval, stval, satp;
-	uint64_t mcycle, minstret, hpm[3];
+	uint64_t mcycle, minstret, hpm[ISS_NHPM];
+	uint32_t gwbctl, gwbbase, gwbidx, gwbcap;   /* SPEC §3, decisions in docs/gwb.md */
 };
 
 struct iss {
@@ -139,9 +158,11 @@ struct iss {
 	uint64_t instret;
 	uint64_t traps;
 	uint64_t pte_reads;
+	uint64_t gwb_appends, gwb_full;  /* events for mhpmcounter6/7 (architectural) */
+	bool gwb;             /* the GWB extension is present (SPEC §3); else 0x7C0.. are illegal */
 	/* set by a CSR write in the current step: that counter does not count this step */
 	bool mtime_hold;      /* mtime written in this step: it does not tick */
-	bool wrote_mcycle, wrote_minstret, wrote_hpm[3];
+	bool wrote_mcycle, wrote_minstret, wrote_hpm[ISS_NHPM];
 };
 
 /* Reset: pc 0x1000, M-mode, every CSR 0 (as umbra_csr.sv's reset). */

@@ -124,6 +124,7 @@ static uint64_t counter_value(const struct iss *s, unsigned idx)
 	case 1: return s->clint.mtime;
 	case 2: return s->csr.minstret;
 	case 3: case 4: case 5: return s->csr.hpm[idx - 3];
+	case 6: case 7: return s->gwb ? s->csr.hpm[idx - 3] : 0;
 	default: return 0;
 	}
 }
@@ -161,6 +162,10 @@ static int csr_read(const struct iss *s, uint32_t addr, uint32_t *val)
 	case 0x343: *val = c->mtval; return 0;
 	case 0x344: *val = iss_csr_mip(s); return 0;
 	case 0xf13: *val = MIMPID_VALUE; return 0;
+	case CSR_MGWBCTL: *val = c->gwbctl; return s->gwb ? 0 : -ENOENT;
+	case CSR_MGWBBASE: *val = c->gwbbase; return s->gwb ? 0 : -ENOENT;
+	case CSR_MGWBIDX: *val = c->gwbidx; return s->gwb ? 0 : -ENOENT;
+	case CSR_MGWBCAP: *val = c->gwbcap; return s->gwb ? 0 : -ENOENT;
 	case 0xf11: case 0xf12: case 0xf14: case 0xf15: return 0;
 	default: break;
 	}
@@ -231,8 +236,18 @@ static void csr_write(struct iss *s, uint32_t addr, uint32_t w)
 	case 0xb00: case 0xb80: set_half(&c->mcycle, addr & 0x80u, w); s->wrote_mcycle = true; break;
 	case 0xb02: case 0xb82: set_half(&c->minstret, addr & 0x80u, w); s->wrote_minstret = true; break;
 	case 0xb03: case 0xb04: case 0xb05: case 0xb83: case 0xb84: case 0xb85:
+	case 0xb06: case 0xb07: case 0xb86: case 0xb87:
+		if ((addr & 31u) >= 6 && !s->gwb)
+			break;   /* reads 0 without the extension */
 		set_half(&c->hpm[(addr & 31u) - 3], addr & 0x80u, w);
 		s->wrote_hpm[(addr & 31u) - 3] = true;
+		break;
+	case CSR_MGWBCTL: c->gwbctl = w & MGWBCTL_EN; break;
+	case CSR_MGWBBASE: c->gwbbase = w & MGWBBASE_MASK; break;
+	case CSR_MGWBIDX: c->gwbidx = w & MGWBIDX_MASK; break;
+	case CSR_MGWBCAP:   /* WARL: a power of two in 1..4096 takes effect, anything else is ignored */
+		if (w && w <= MGWBCAP_MAX && !(w & (w - 1)))
+			c->gwbcap = w;
 		break;
 	default: break;
 	}

@@ -16,6 +16,8 @@ void iss_init(struct iss *s, struct mem *ram, struct mmio *bus, struct htif *hti
 	s->bus = bus;
 	s->htif = htif;
 	s->mtime_div = mtime_div;
+	s->gwb = true;
+	s->csr.gwbcap = 1;
 	clint_init(&s->clint);
 	plic_init(&s->plic);
 	iss_mmu_flush(s);
@@ -43,6 +45,10 @@ int iss_check(const struct iss *s)
 			     !(e[k]->flags & PTE_A)))
 				return -EINVAL;
 	}
+	if ((s->csr.gwbctl & ~MGWBCTL_EN) || (s->csr.gwbbase & ~MGWBBASE_MASK) ||
+	    (s->csr.gwbidx & ~MGWBIDX_MASK) || !s->csr.gwbcap || s->csr.gwbcap > MGWBCAP_MAX ||
+	    (s->csr.gwbcap & (s->csr.gwbcap - 1)))
+		return -EINVAL;
 	if (clint_check(&s->clint, s->mtime_div) || plic_check(&s->plic))
 		return -EINVAL;
 	return 0;
@@ -119,24 +125,58 @@ static int load(struct iss *s, uint32_t va, unsigned size, bool is_unsigned, uin
 	return 0;
 }
 
+/*
+ * SPEC §3 append, after the traced store itself was performed: two full-word
+ * physical writes, then the index moves. 0, or the exception cause.
+ */
+static int gwb_append(struct iss *s, uint32_t pa, unsigned size, uint32_t val)
+{
+	uint32_t a = s->csr.gwbbase + 8u * s->csr.gwbidx, dummy;
+	uint32_t w0 = (pa & ~3u) | size;
+	uint32_t w1 = size == 0 ? (val & 0xffu) : size == 1 ? (val & 0xffffu) : val;
+
+	if (iss_phys_access(s, a, true, 0xfu, w0, &dummy) ||
+	    iss_phys_access(s, a + 4u, true, 0xfu, w1, &dummy))
+		return EXC_STORE_ACCESS;
+	s->csr.gwbidx = (s->csr.gwbidx + 1u) & MGWBIDX_MASK;
+	s->gwb_appends++;
+	return 0;
+}
+
+/* The leaf that translated va for a store has T set and the GWB honours it (SPEC §3). */
+static inline bool store_traced(const struct iss *s, uint32_t va, unsigned priv)
+{
+	return (s->csr.gwbctl & MGWBCTL_EN) && priv != ISS_PRIV_M && (s->csr.satp & SATP_MODE) &&
+	       (s->dtlb.e[(va >> 12) % ISS_TLB_ENTRIES].flags & PTE_T);
+}
+
 static int store(struct iss *s, uint32_t va, unsigned size, uint32_t val)
 {
-	uint32_t pa, off = va & 3u, be, dummy;
+	uint32_t pa, off = va & 3u, be, dummy, bus;
+	unsigned priv = data_priv(s);
+	bool traced;
 	int rc;
 
 	if ((size == 1 && (va & 1u)) || (size == 2 && off))
 		return EXC_STORE_MISALIGNED;
-	rc = iss_mmu_translate(s, va, ISS_ACC_STORE, data_priv(s), &pa);
+	rc = iss_mmu_translate(s, va, ISS_ACC_STORE, priv, &pa);
 	if (rc)
 		return rc == ISS_XLATE_PAGE_FAULT ? EXC_STORE_PAGE : EXC_STORE_ACCESS;
+	traced = store_traced(s, va, priv);   /* the entry that just translated va */
+	if (traced && s->csr.gwbidx >= s->csr.gwbcap) {
+		s->gwb_full++;
+		return EXC_GWB_FULL;
+	}
 	be = (size == 0 ? 1u : size == 1 ? 3u : 0xfu) << off;
 	if (size == 0)
-		val = (val & 0xffu) * 0x01010101u;
+		bus = (val & 0xffu) * 0x01010101u;
 	else if (size == 1)
-		val = (val & 0xffffu) * 0x00010001u;
-	if (iss_phys_access(s, pa & ~3u, true, be, val, &dummy))
+		bus = (val & 0xffffu) * 0x00010001u;
+	else
+		bus = val;
+	if (iss_phys_access(s, pa & ~3u, true, be, bus, &dummy))
 		return EXC_STORE_ACCESS;
-	return 0;
+	return traced ? gwb_append(s, pa, size, val) : 0;
 }
 
 static uint32_t do_div(unsigned op, uint32_t a, uint32_t b)
@@ -186,13 +226,18 @@ static inline void end_cycle(struct iss *s, bool retired)
 	plic_sample_lines(&s->plic, s->bus->irq_lines);
 }
 
-/* hpm counters: TLB misses of the ISS's own TLB model and PTE reads (not architectural). */
-static inline void count_hpm(struct iss *s, uint64_t im, uint64_t dm, uint64_t pr)
+/*
+ * hpm counters: TLB misses of the ISS's own TLB model and PTE reads (not
+ * architectural), GWB appends and full traps (architectural).
+ */
+static inline void count_hpm(struct iss *s, const uint64_t before[ISS_NHPM])
 {
-	uint64_t d[3] = { s->itlb.misses - im, s->dtlb.misses - dm, s->pte_reads - pr };
+	uint64_t d[ISS_NHPM] = { s->itlb.misses - before[0], s->dtlb.misses - before[1],
+				 s->pte_reads - before[2], s->gwb_appends - before[3],
+				 s->gwb_full - before[4] };
 	unsigned i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < ISS_NHPM; i++) {
 		if (d[i] && !((s->csr.mcountinhibit >> (3 + i)) & 1u) && !s->wrote_hpm[i])
 			s->csr.hpm[i] += d[i];
 		s->wrote_hpm[i] = false;
@@ -359,14 +404,15 @@ uint64_t iss_step(struct iss *s, uint64_t n)
 	uint64_t i;
 
 	for (i = 0; i < n && s->bus->halt->kind == MMIO_RUNNING; i++) {
-		uint64_t im = s->itlb.misses, dm = s->dtlb.misses, pr = s->pte_reads;
+		uint64_t before[ISS_NHPM] = { s->itlb.misses, s->dtlb.misses, s->pte_reads,
+					      s->gwb_appends, s->gwb_full };
 		bool retired = step_one(s);
 
 		/* An access that stops the run (finisher, tohost) ends it at its bus
 		 * handshake, before the instruction retires: as build/umbra counts it. */
 		if (s->bus->halt->kind != MMIO_RUNNING)
 			retired = false;
-		count_hpm(s, im, dm, pr);
+		count_hpm(s, before);
 		end_cycle(s, retired);
 	}
 	return i;

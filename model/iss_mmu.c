@@ -53,6 +53,6 @@ enum iss_walk_result iss_mmu_walk(struct iss *s, struct iss_tlb *tlb, uint32_t v
 	e = &tlb->e[(vaddr >> 12) % ISS_TLB_ENTRIES];
 	e->vpn = vaddr >> 12;
 	e->ppn = ppn;
-	e->flags = (uint8_t)pte;
+	e->flags = (uint16_t)(pte & 0x1ffu);   /* T and the permission bits */
 	return WALK_OK;
 }

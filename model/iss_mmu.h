@@ -16,8 +16,11 @@ enum iss_acc { ISS_ACC_FETCH = 0, ISS_ACC_LOAD = 1, ISS_ACC_STORE = 2 };
 #define PTE_G (1u << 5)
 #define PTE_A (1u << 6)
 #define PTE_D (1u << 7)
+#define PTE_T (1u << 8)   /* GWB traced bit (first RSW bit), SPEC §3 */
 _Static_assert(((PTE_V | PTE_R | PTE_W | PTE_X) & (PTE_U | PTE_G | PTE_A | PTE_D)) == 0,
 	       "PTE bits do not overlap");
+_Static_assert(((PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D) & PTE_T) == 0,
+	       "T is not a permission bit");
 #define SATP_MODE (1u << 31)
 #define SATP_PPN  0x003fffffu
 _Static_assert((SATP_MODE & SATP_PPN) == 0, "satp fields do not overlap");
