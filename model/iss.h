@@ -3,6 +3,7 @@
 #define UMBRA_ISS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clint.h"
@@ -137,6 +138,26 @@ struct iss_csrs {
 	uint32_t gwbctl, gwbbase, gwbidx, gwbcap;   /* SPEC §3, decisions in docs/gwb.md */
 };
 
+/*
+ * One retirement as the RTL's RVFI port reports it (riscv-formal names), plus
+ * the GWB append of SPEC §2/§3. Produced by the model in lockstep and filled
+ * from the RTL's outputs by the harness; compared by model/lockstep.c.
+ */
+struct iss_rvfi {
+	uint64_t order;
+	uint32_t insn, pc_rdata, pc_wdata;
+	uint8_t trap, intr, mode;
+	uint32_t cause;           /* exception cause when trap, else the interrupt's when intr */
+	uint8_t rd_addr;          /* 0 when no register is written */
+	uint32_t rd_wdata;
+	uint32_t mem_addr;        /* virtual byte address of the load/store */
+	uint8_t mem_rmask, mem_wmask;
+	uint32_t mem_rdata, mem_wdata;   /* the bus word; only bytes under the mask count */
+	uint8_t gwb_valid;
+	uint32_t gwb_addr, gwb_word0, gwb_word1;
+	uint8_t rd_timing;        /* model only: rd is a timing CSR (cycle, time, hpm3-5, mip) */
+};
+
 struct iss {
 	uint32_t x[32];
 	uint32_t pc;
@@ -160,6 +181,20 @@ struct iss {
 	uint64_t pte_reads;
 	uint64_t gwb_appends, gwb_full;  /* events for mhpmcounter6/7 (architectural) */
 	bool gwb;             /* the GWB extension is present (SPEC §3); else 0x7C0.. are illegal */
+
+	/*
+	 * Lockstep (iss_lockstep_step): the model follows the RTL. It takes
+	 * interrupts only when the RTL did, WFI retires at once, accesses
+	 * outside RAM are not made but answered from the RTL's record (ext),
+	 * devices and time do not advance. A load from RAM that a device (DMA)
+	 * may have written between the RTL's access and its retirement takes
+	 * the RTL's word too.
+	 */
+	bool lockstep;
+	const struct iss_rvfi *ext;
+	uint64_t order;       /* RVFI order of the next retirement (lockstep) */
+	uint64_t bulk_seen;   /* ram->bulk_writes at the previous retirement (lockstep) */
+	bool load_from_rtl;   /* a device wrote RAM since: this step's load takes the RTL's word */
 	/* set by a CSR write in the current step: that counter does not count this step */
 	bool mtime_hold;      /* mtime written in this step: it does not tick */
 	bool wrote_mcycle, wrote_minstret, wrote_hpm[ISS_NHPM];
@@ -172,6 +207,17 @@ int iss_check(const struct iss *s);
 
 /* Run up to n steps; stops early when bus->halt is set. Returns steps done. */
 uint64_t iss_step(struct iss *s, uint64_t n);
+
+/*
+ * Lockstep: step the model over the retirement rtl reports (interrupt entry
+ * first when rtl->intr) and describe what it did in *out. Returns 0, or
+ * -EPERM when the RTL took an interrupt the model's state does not allow
+ * (*out then describes the model's state: no instruction executed).
+ */
+int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi *out);
+
+/* Disassemble insn at pc into buf (e.g. "addi a0, a0, -1"); returns buf. */
+const char *iss_disasm(uint32_t insn, uint32_t pc, char *buf, size_t len);
 
 /* Physical word access as the data port sees it (RAM, CLINT, PLIC, C devices): 0 or -EFAULT. */
 int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_t wdata,
@@ -186,6 +232,8 @@ uint32_t iss_csr_mip(const struct iss *s);
 void iss_trap_enter(struct iss *s, uint32_t cause, bool intr, uint32_t tval, uint32_t epc);
 /* The interrupt to take now, or -1. */
 int iss_irq_pending(const struct iss *s);
+/* Would the hart take interrupt cause now if it were pending? */
+bool iss_irq_enabled(const struct iss *s, unsigned cause);
 void iss_do_mret(struct iss *s);
 void iss_do_sret(struct iss *s);
 

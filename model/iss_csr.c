@@ -46,19 +46,27 @@ static int irq_pick(uint32_t p)
 	return -1;
 }
 
+/* The pending-and-enabled interrupts of pending that the hart takes in its current state. */
+static uint32_t irq_takeable(const struct iss *s, uint32_t pending)
+{
+	bool m_en = s->priv != ISS_PRIV_M || (s->csr.mstatus & MSTATUS_MIE);
+	bool s_en = s->priv == ISS_PRIV_U || (s->priv == ISS_PRIV_S && (s->csr.mstatus & MSTATUS_SIE));
+	uint32_t mp = m_en ? pending & ~s->csr.mideleg : 0;
+	uint32_t sp = s_en ? pending & s->csr.mideleg : 0;
+
+	return mp ? mp : sp;
+}
+
 int iss_irq_pending(const struct iss *s)
 {
 	uint32_t pending = iss_csr_mip(s) & s->csr.mie;
-	bool m_en, s_en;
-	uint32_t mp, sp;
 
-	if (!pending)
-		return -1;
-	m_en = s->priv != ISS_PRIV_M || (s->csr.mstatus & MSTATUS_MIE);
-	s_en = s->priv == ISS_PRIV_U || (s->priv == ISS_PRIV_S && (s->csr.mstatus & MSTATUS_SIE));
-	mp = m_en ? pending & ~s->csr.mideleg : 0;
-	sp = s_en ? pending & s->csr.mideleg : 0;
-	return mp ? irq_pick(mp) : irq_pick(sp);
+	return pending ? irq_pick(irq_takeable(s, pending)) : -1;
+}
+
+bool iss_irq_enabled(const struct iss *s, unsigned cause)
+{
+	return cause < 32 && irq_takeable(s, (1u << cause) & s->csr.mie & MIE_MASK) != 0;
 }
 
 void iss_trap_enter(struct iss *s, uint32_t cause, bool intr, uint32_t tval, uint32_t epc)

@@ -70,6 +70,15 @@ int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_
 		}
 		return mem_read_word(s->ram, paddr, rdata);
 	}
+	if (s->lockstep) {   /* the RTL made this access: take its answer (iss.h) */
+		bool err = s->ext->trap && (s->ext->cause == EXC_INSN_ACCESS ||
+					    s->ext->cause == EXC_LOAD_ACCESS ||
+					    s->ext->cause == EXC_STORE_ACCESS);
+
+		if (!we && !err)
+			*rdata = s->ext->mem_rdata;
+		return err ? -EFAULT : 0;
+	}
 	if (paddr - CLINT_BASE < CLINT_SIZE) {
 		rc = clint_access_word(&s->clint, paddr - CLINT_BASE, we, be, wdata, rdata,
 				       &mtime_written);
@@ -102,7 +111,8 @@ static inline unsigned data_priv(const struct iss *s)
 }
 
 /* Load size (0, 1, 2) bytes from vaddr: 0, or the exception cause. */
-static int load(struct iss *s, uint32_t va, unsigned size, bool is_unsigned, uint32_t *val)
+static int load(struct iss *s, uint32_t va, unsigned size, bool is_unsigned, uint32_t *val,
+		struct iss_rvfi *r)
 {
 	uint32_t pa, w, off = va & 3u, be;
 	int rc;
@@ -115,6 +125,13 @@ static int load(struct iss *s, uint32_t va, unsigned size, bool is_unsigned, uin
 	be = (size == 0 ? 1u : size == 1 ? 3u : 0xfu) << off;
 	if (iss_phys_access(s, pa & ~3u, false, be, 0, &w))
 		return EXC_LOAD_ACCESS;
+	if (r) {
+		if (s->load_from_rtl && pa >= MEM_RAM_BASE)
+			w = s->ext->mem_rdata;   /* iss.h: DMA since the previous retirement */
+		r->mem_addr = va;
+		r->mem_rmask = (uint8_t)be;
+		r->mem_rdata = w;
+	}
 	w >>= 8u * off;
 	if (size == 0)
 		*val = is_unsigned ? (w & 0xffu) : (uint32_t)(int32_t)(int8_t)w;
@@ -129,7 +146,8 @@ static int load(struct iss *s, uint32_t va, unsigned size, bool is_unsigned, uin
  * SPEC §3 append, after the traced store itself was performed: two full-word
  * physical writes, then the index moves. 0, or the exception cause.
  */
-static int gwb_append(struct iss *s, uint32_t pa, unsigned size, uint32_t val)
+static int gwb_append(struct iss *s, uint32_t pa, unsigned size, uint32_t val,
+		      struct iss_rvfi *r)
 {
 	uint32_t a = s->csr.gwbbase + 8u * s->csr.gwbidx, dummy;
 	uint32_t w0 = (pa & ~3u) | size;
@@ -140,6 +158,12 @@ static int gwb_append(struct iss *s, uint32_t pa, unsigned size, uint32_t val)
 		return EXC_STORE_ACCESS;
 	s->csr.gwbidx = (s->csr.gwbidx + 1u) & MGWBIDX_MASK;
 	s->gwb_appends++;
+	if (r) {
+		r->gwb_valid = 1;
+		r->gwb_addr = a;
+		r->gwb_word0 = w0;
+		r->gwb_word1 = w1;
+	}
 	return 0;
 }
 
@@ -150,7 +174,7 @@ static inline bool store_traced(const struct iss *s, uint32_t va, unsigned priv)
 	       (s->dtlb.e[(va >> 12) % ISS_TLB_ENTRIES].flags & PTE_T);
 }
 
-static int store(struct iss *s, uint32_t va, unsigned size, uint32_t val)
+static int store(struct iss *s, uint32_t va, unsigned size, uint32_t val, struct iss_rvfi *r)
 {
 	uint32_t pa, off = va & 3u, be, dummy, bus;
 	unsigned priv = data_priv(s);
@@ -176,7 +200,12 @@ static int store(struct iss *s, uint32_t va, unsigned size, uint32_t val)
 		bus = val;
 	if (iss_phys_access(s, pa & ~3u, true, be, bus, &dummy))
 		return EXC_STORE_ACCESS;
-	return traced ? gwb_append(s, pa, size, val) : 0;
+	if (r) {
+		r->mem_addr = va;
+		r->mem_wmask = (uint8_t)be;
+		r->mem_wdata = bus;
+	}
+	return traced ? gwb_append(s, pa, size, val, r) : 0;
 }
 
 static uint32_t do_div(unsigned op, uint32_t a, uint32_t b)
@@ -199,11 +228,13 @@ static uint32_t do_div(unsigned op, uint32_t a, uint32_t b)
 	}
 }
 
-/* Counters count at the end of every step; an explicit write in the step wins. */
-static inline void end_cycle(struct iss *s, bool retired)
+/*
+ * Counters count at the end of every step; an explicit write in the step wins.
+ * inh is mcountinhibit as the step began: an instruction that writes it is
+ * still counted under the old value (as umbra_csr.sv).
+ */
+static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
 {
-	uint32_t inh = s->csr.mcountinhibit;
-
 	if (!(inh & 1u) && !s->wrote_mcycle)
 		s->csr.mcycle++;
 	if (retired) {
@@ -230,7 +261,7 @@ static inline void end_cycle(struct iss *s, bool retired)
  * hpm counters: TLB misses of the ISS's own TLB model and PTE reads (not
  * architectural), GWB appends and full traps (architectural).
  */
-static inline void count_hpm(struct iss *s, const uint64_t before[ISS_NHPM])
+static inline void count_hpm(struct iss *s, const uint64_t before[ISS_NHPM], uint32_t inh)
 {
 	uint64_t d[ISS_NHPM] = { s->itlb.misses - before[0], s->dtlb.misses - before[1],
 				 s->pte_reads - before[2], s->gwb_appends - before[3],
@@ -238,14 +269,29 @@ static inline void count_hpm(struct iss *s, const uint64_t before[ISS_NHPM])
 	unsigned i;
 
 	for (i = 0; i < ISS_NHPM; i++) {
-		if (d[i] && !((s->csr.mcountinhibit >> (3 + i)) & 1u) && !s->wrote_hpm[i])
+		if (d[i] && !((inh >> (3 + i)) & 1u) && !s->wrote_hpm[i])
 			s->csr.hpm[i] += d[i];
 		s->wrote_hpm[i] = false;
 	}
 }
 
-/* One step: returns true when an instruction retired. */
-static bool step_one(struct iss *s)
+/* CSRs whose value depends on timing or on interrupt lines: lockstep takes the RTL's. */
+static inline bool csr_is_timing(uint32_t addr)
+{
+	unsigned idx = addr & 31u;
+
+	if (addr == 0x344 || addr == 0x144)
+		return true;
+	if ((addr & ~0x9fu) != 0xb00 && (addr & ~0x9fu) != 0xc00)
+		return false;
+	return idx == 0 || idx == 1 || (idx >= 3 && idx <= 5);
+}
+
+/*
+ * One step: returns true when an instruction retired. r is NULL on the fast
+ * path (the compiler drops every "if (r)"), else it receives the RVFI view.
+ */
+static inline __attribute__((always_inline)) bool step_one(struct iss *s, struct iss_rvfi *r)
 {
 	struct iss_insn d;
 	uint32_t insn, pa = 0, a, b, npc, v = 0, old;
@@ -261,16 +307,28 @@ static bool step_one(struct iss *s)
 		s->pc += 4;
 		return true;
 	}
-	irq = iss_irq_pending(s);
-	if (irq >= 0) {
-		iss_trap_enter(s, (uint32_t)irq, true, 0, s->pc);
-		return false;
+	if (!r) {   /* in lockstep the RTL says when (iss_lockstep_step) */
+		irq = iss_irq_pending(s);
+		if (irq >= 0) {
+			iss_trap_enter(s, (uint32_t)irq, true, 0, s->pc);
+			return false;
+		}
+	}
+	if (r) {
+		r->pc_rdata = s->pc;
+		r->mode = (uint8_t)s->priv;
 	}
 	exc = fetch(s, &insn, &pa);
 	if (exc) {
+		if (r) {
+			r->trap = 1;
+			r->cause = (uint32_t)exc;
+		}
 		iss_trap_enter(s, (uint32_t)exc, false, s->pc, s->pc);
 		return false;
 	}
+	if (r)
+		r->insn = insn;
 	d = s->dcache[(pa >> 2) % ISS_DCACHE_ENTRIES];
 	if (d.raw != insn) {   /* rule 5 of iss.h: the word itself validates the entry */
 		iss_decode_insn(insn, &d);
@@ -292,14 +350,14 @@ static bool step_one(struct iss *s)
 	case OP_BGE: wb = false; if ((int32_t)a >= (int32_t)b) goto branch; break;
 	case OP_BLTU: wb = false; if (a < b) goto branch; break;
 	case OP_BGEU: wb = false; if (a >= b) goto branch; break;
-	case OP_LB: exc = load(s, a + (uint32_t)d.imm, 0, false, &v); break;
-	case OP_LH: exc = load(s, a + (uint32_t)d.imm, 1, false, &v); break;
-	case OP_LW: exc = load(s, a + (uint32_t)d.imm, 2, false, &v); break;
-	case OP_LBU: exc = load(s, a + (uint32_t)d.imm, 0, true, &v); break;
-	case OP_LHU: exc = load(s, a + (uint32_t)d.imm, 1, true, &v); break;
-	case OP_SB: wb = false; exc = store(s, a + (uint32_t)d.imm, 0, b); break;
-	case OP_SH: wb = false; exc = store(s, a + (uint32_t)d.imm, 1, b); break;
-	case OP_SW: wb = false; exc = store(s, a + (uint32_t)d.imm, 2, b); break;
+	case OP_LB: exc = load(s, a + (uint32_t)d.imm, 0, false, &v, r); break;
+	case OP_LH: exc = load(s, a + (uint32_t)d.imm, 1, false, &v, r); break;
+	case OP_LW: exc = load(s, a + (uint32_t)d.imm, 2, false, &v, r); break;
+	case OP_LBU: exc = load(s, a + (uint32_t)d.imm, 0, true, &v, r); break;
+	case OP_LHU: exc = load(s, a + (uint32_t)d.imm, 1, true, &v, r); break;
+	case OP_SB: wb = false; exc = store(s, a + (uint32_t)d.imm, 0, b, r); break;
+	case OP_SH: wb = false; exc = store(s, a + (uint32_t)d.imm, 1, b, r); break;
+	case OP_SW: wb = false; exc = store(s, a + (uint32_t)d.imm, 2, b, r); break;
 	case OP_ADDI: v = a + (uint32_t)d.imm; break;
 	case OP_SLTI: v = (int32_t)a < d.imm; break;
 	case OP_SLTIU: v = a < (uint32_t)d.imm; break;
@@ -343,7 +401,7 @@ static bool step_one(struct iss *s)
 	case OP_WFI:
 		if (s->priv == ISS_PRIV_U || (s->priv == ISS_PRIV_S && (s->csr.mstatus & MSTATUS_TW)))
 			goto illegal;
-		if (!(iss_csr_mip(s) & s->csr.mie)) {
+		if (!r && !(iss_csr_mip(s) & s->csr.mie)) {
 			s->wfi = true;   /* retires in the step that sees an interrupt pending */
 			return false;
 		}
@@ -363,6 +421,8 @@ static bool step_one(struct iss *s)
 		if (iss_csr_access(s, (uint32_t)d.imm & 0xfffu, (d.raw >> 12) & 3u, write, a, &old))
 			goto illegal;
 		v = old;
+		if (r)
+			r->rd_timing = csr_is_timing((uint32_t)d.imm & 0xfffu);
 		break;
 	default:
 		goto illegal;
@@ -371,11 +431,20 @@ static bool step_one(struct iss *s)
 		if (exc != EXC_ECALL_U && exc != EXC_ECALL_S && exc != EXC_ECALL_M &&
 		    exc != EXC_BREAKPOINT)
 			tval = a + (uint32_t)d.imm;
+		if (r) {
+			r->trap = 1;
+			r->cause = (uint32_t)exc;
+		}
 		iss_trap_enter(s, (uint32_t)exc, false, tval, s->pc);
 		return false;
 	}
-	if (wb && d.rd)
+	if (wb && d.rd) {
 		s->x[d.rd] = v;
+		if (r) {
+			r->rd_addr = d.rd;
+			r->rd_wdata = v;
+		}
+	}
 	s->pc = npc;
 	return true;
 
@@ -383,11 +452,20 @@ branch:
 	npc = s->pc + (uint32_t)d.imm;
 jump:
 	if (npc & 3u) {
+		if (r) {
+			r->trap = 1;
+			r->cause = EXC_INSN_MISALIGNED;
+		}
 		iss_trap_enter(s, EXC_INSN_MISALIGNED, false, npc, s->pc);
 		return false;
 	}
-	if (wb && d.rd)
+	if (wb && d.rd) {
 		s->x[d.rd] = v;
+		if (r) {
+			r->rd_addr = d.rd;
+			r->rd_wdata = v;
+		}
+	}
 	s->pc = npc;
 	return true;
 
@@ -395,6 +473,10 @@ retire_jumped:
 	return true;
 
 illegal:
+	if (r) {
+		r->trap = 1;
+		r->cause = EXC_ILLEGAL;
+	}
 	iss_trap_enter(s, EXC_ILLEGAL, false, insn, s->pc);
 	return false;
 }
@@ -406,14 +488,72 @@ uint64_t iss_step(struct iss *s, uint64_t n)
 	for (i = 0; i < n && s->bus->halt->kind == MMIO_RUNNING; i++) {
 		uint64_t before[ISS_NHPM] = { s->itlb.misses, s->dtlb.misses, s->pte_reads,
 					      s->gwb_appends, s->gwb_full };
-		bool retired = step_one(s);
+		uint32_t inh = s->csr.mcountinhibit;
+		bool retired = step_one(s, NULL);
 
 		/* An access that stops the run (finisher, tohost) ends it at its bus
 		 * handshake, before the instruction retires: as build/umbra counts it. */
 		if (s->bus->halt->kind != MMIO_RUNNING)
 			retired = false;
-		count_hpm(s, before);
-		end_cycle(s, retired);
+		count_hpm(s, before, inh);
+		end_cycle(s, retired, inh);
 	}
 	return i;
+}
+
+/* Counters at the end of a lockstep step: as end_cycle(), without devices or time. */
+static void lockstep_count(struct iss *s, bool retired, uint32_t inh)
+{
+	if (!(inh & 1u) && !s->wrote_mcycle)
+		s->csr.mcycle++;
+	if (retired) {
+		s->instret++;
+		if (!(inh & 4u) && !s->wrote_minstret)
+			s->csr.minstret++;
+	}
+	s->wrote_mcycle = s->wrote_minstret = false;
+	s->cycle++;
+}
+
+int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi *out)
+{
+	uint64_t before[ISS_NHPM];
+	uint32_t inh = s->csr.mcountinhibit;
+	bool retired;
+
+	memset(out, 0, sizeof(*out));
+	s->lockstep = true;
+	s->ext = rtl;
+	s->load_from_rtl = s->ram->bulk_writes != s->bulk_seen;
+	s->bulk_seen = s->ram->bulk_writes;
+	out->order = s->order;
+	if (rtl->intr) {
+		/* The handler's first instruction: enter the trap the RTL took. When that
+		 * instruction traps too, RVFI carries its cause only; the interrupt's is lost. */
+		if (rtl->trap || !iss_irq_enabled(s, rtl->cause)) {
+			out->pc_rdata = s->pc;
+			out->mode = (uint8_t)s->priv;
+			return -EPERM;
+		}
+		iss_trap_enter(s, rtl->cause, true, 0, s->pc);
+		out->intr = 1;
+	}
+	before[0] = s->itlb.misses;
+	before[1] = s->dtlb.misses;
+	before[2] = s->pte_reads;
+	before[3] = s->gwb_appends;
+	before[4] = s->gwb_full;
+	retired = step_one(s, out);
+	if (out->intr && !out->trap)
+		out->cause = rtl->cause;
+	out->pc_wdata = s->pc;
+	if (out->rd_timing && out->rd_addr && out->rd_addr == rtl->rd_addr) {
+		s->x[out->rd_addr] = rtl->rd_wdata;   /* a value of timing, not of architecture */
+		out->rd_wdata = rtl->rd_wdata;
+	}
+	count_hpm(s, before, inh);
+	lockstep_count(s, retired, inh);
+	s->order++;
+	s->ext = NULL;
+	return 0;
 }

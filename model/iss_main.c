@@ -122,6 +122,10 @@ static int setup(struct run *r, int argc, char **argv)
 		say_error("--trace: the instruction-set model has no waveforms (use build/umbra)");
 		return -EINVAL;
 	}
+	if (r->opts.lockstep) {
+		say_error("--lockstep checks the RTL against this model: use build/umbra --lockstep");
+		return -EINVAL;
+	}
 	r->elf_name = base_name(r->opts.elf);
 	rc = mem_init_ram(&r->ram, MEM_RAM_BASE, r->opts.ram_mb * MEM_MIB);
 	if (rc) {

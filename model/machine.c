@@ -109,8 +109,9 @@ void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_
 			(unsigned long long)cycles, (unsigned long long)instret,
 			(unsigned long long)seed);
 	else if (halt->kind == MMIO_HALT_FAIL)
-		fprintf(f, "FAIL %s exit=%u cycles=%llu instret=%llu seed=%llu\n", elf_name,
-			halt->code, (unsigned long long)cycles, (unsigned long long)instret,
+		fprintf(f, "FAIL %s exit=%u%s%s cycles=%llu instret=%llu seed=%llu\n", elf_name,
+			halt->code, halt->reason ? " reason=" : "", halt->reason ? halt->reason : "",
+			(unsigned long long)cycles, (unsigned long long)instret,
 			(unsigned long long)seed);
 	else
 		fprintf(f, "TIMEOUT %s cycles=%llu instret=%llu seed=%llu\n", elf_name,

@@ -42,6 +42,7 @@ int mem_write_bytes(struct mem *m, uint32_t addr, const void *src, size_t len)
 		return -EFAULT;
 	if (len)
 		memcpy(m->data + (addr - m->base), src, len);
+	m->bulk_writes++;
 	return 0;
 }
 

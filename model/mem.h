@@ -25,6 +25,7 @@ struct mem {
 	uint8_t *data;
 	uint32_t base;
 	uint32_t size;
+	uint64_t bulk_writes;   /* mem_write_bytes calls: loaders and device DMA (not the CPU's ports) */
 };
 
 int mem_init_ram(struct mem *m, uint32_t base, uint32_t size);

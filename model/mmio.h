@@ -51,6 +51,7 @@ struct mmio_halt {
 	enum mmio_halt_kind kind;
 	uint32_t code;      /* guest exit code (0 for pass) */
 	char why[256];      /* one line for stderr, empty for an ordinary pass/fail */
+	const char *reason; /* a failure not the guest's (e.g. "lockstep"): on the final line */
 };
 
 /* Ask the run to stop. Later requests are ignored. why may be NULL. */

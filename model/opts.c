@@ -57,6 +57,8 @@ static const struct opt_desc opt_table[] = {
 	  "disk: extra 0..N cycles per request, drawn from --seed" },
 	{ "disk-qdepth", "N", OPT_U32, FIELD(disk_qdepth), 1, OPTS_MAX_DISK_QDEPTH, "8",
 	  "disk: requests in service at once, later ones wait (1..256)" },
+	{ "lockstep", NULL, OPT_FLAG, FIELD(lockstep), 0, 0, "off",
+	  "check every retirement against the reference model; stop at the first mismatch" },
 	{ "quiet", NULL, OPT_FLAG, FIELD(quiet), 0, 0, "off",
 	  "print only the guest's output, errors and the final line" },
 	{ "help", NULL, OPT_FLAG, FIELD(help), 0, 0, NULL,

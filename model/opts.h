@@ -40,6 +40,7 @@ struct opts {
 	uint64_t trace_start;
 	uint64_t trace_end;   /* first cycle not traced; OPTS_NO_TRACE_END = end of run */
 	bool quiet;
+	bool lockstep;        /* build/umbra: run the reference model beside the RTL (SPEC §7) */
 	const char *disk;     /* image file, NULL = a fresh temporary one */
 	bool disk_readonly;
 	uint32_t disk_size_mb;

@@ -15,6 +15,7 @@
 
 #include "elf.h"
 #include "fdt.h"
+#include "lockstep.h"
 #include "machine.h"
 #include "mem.h"
 #include "mmio.h"
@@ -37,7 +38,10 @@
  *     request may handshake in the cycle the SoC sees the response.
  *  5. cycle counts rising edges after reset; instret counts rvfi_valid && !rvfi_trap.
  *  6. The run stops at the first halt request (finisher, HTIF, protocol
- *     error, RTL failure, signal) or when cycle reaches max_cycles.
+ *     error, RTL failure, lockstep mismatch, signal) or when cycle reaches
+ *     max_cycles.
+ *  7. With --lockstep every RVFI retirement is checked by the reference model
+ *     (model/lockstep.c) in the cycle the RTL reports it.
  */
 
 #define PROG "umbra"
@@ -59,6 +63,7 @@ struct sim {
 	struct virtio_blk blk;    /* the timed disk in virtio slot 7 */
 	struct htif htif;
 	struct mmio_halt halt;
+	struct lockstep *ls;      /* --lockstep: the reference model beside the RTL */
 	uint32_t fdt_addr;
 	size_t fdt_size;
 
@@ -202,11 +207,14 @@ static int sim_check(const struct sim *s)
 			return -EINVAL;   /* a response was never driven */
 	if (s->reset_left && (s->cycle || s->ready_q))
 		return -EINVAL;
+	if (s->ls && lockstep_check_state(s->ls))
+		return -EINVAL;
 	return 0;
 }
 
 static void sim_free(struct sim *s)
 {
+	free(s->ls);
 	if (s->stats.f)
 		fclose(s->stats.f);
 	if (s->bus.blk)
@@ -253,6 +261,15 @@ int sim_open(struct sim **sp, int argc, char **argv)
 		rc = check_writable(s->opts.trace, "waveform");
 	if (!rc && s->opts.stats && (rc = stats_open_file(&s->stats, s->opts.stats)) != 0)
 		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));
+	if (!rc && s->opts.lockstep) {
+		s->ls = malloc(sizeof(*s->ls));
+		if (!s->ls) {
+			say_error("out of memory for the --lockstep model");
+			rc = -ENOMEM;
+		} else {
+			lockstep_init(s->ls, &s->ram, &s->bus, s->opts.mtime_div);
+		}
+	}
 	if (rc) {
 		sim_free(s);
 		return rc;
@@ -269,6 +286,8 @@ int sim_open(struct sim **sp, int argc, char **argv)
 	if (s->opts.trace)
 		say_info(s, "waveform %s from cycle %llu", s->opts.trace,
 			 (unsigned long long)s->opts.trace_start);
+	if (s->ls)
+		say_info(s, "lockstep: every retirement is checked against the reference model");
 	assert(sim_check(s) == 0);
 	install_signals();
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
@@ -359,6 +378,48 @@ static void do_mmio(struct sim *s, const struct sim_out *o)
 				  o->mmio_req_wdata, &p->rdata) != 0;
 }
 
+/* Rule 7: the RTL's retirement as the model's record type. */
+static void rvfi_from_out(const struct sim_out *o, struct iss_rvfi *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->order = o->rvfi_order;
+	r->insn = o->rvfi_insn;
+	r->pc_rdata = o->rvfi_pc_rdata;
+	r->pc_wdata = o->rvfi_pc_wdata;
+	r->trap = o->rvfi_trap;
+	r->intr = o->rvfi_intr;
+	r->mode = o->rvfi_mode;
+	/* an interrupt's cause comes as mcause writes it (bit 31 set) */
+	r->cause = o->rvfi_trap || !o->rvfi_intr ? o->rvfi_trap_cause :
+		   o->rvfi_trap_cause & 0x7fffffffu;
+	r->rd_addr = o->rvfi_rd_addr;
+	r->rd_wdata = o->rvfi_rd_wdata;
+	r->mem_addr = o->rvfi_mem_addr;
+	r->mem_rmask = o->rvfi_mem_rmask;
+	r->mem_wmask = o->rvfi_mem_wmask;
+	r->mem_rdata = o->rvfi_mem_rdata;
+	r->mem_wdata = o->rvfi_mem_wdata;
+	r->gwb_valid = o->rvfi_gwb_valid;
+	r->gwb_addr = o->rvfi_gwb_addr;
+	r->gwb_word0 = o->rvfi_gwb_word0;
+	r->gwb_word1 = o->rvfi_gwb_word1;
+}
+
+static void lockstep_retire(struct sim *s, const struct sim_out *o)
+{
+	struct iss_rvfi r;
+
+	rvfi_from_out(o, &r);
+	fflush(stdout);
+	if (lockstep_step(s->ls, &r, s->cycle, stderr) == 0)
+		return;
+	mmio_set_halt(&s->halt, MMIO_HALT_FAIL, SIM_EXIT_LOCKSTEP,
+		      "lockstep mismatch at retirement %llu (cycle %llu): the RTL and the "
+		      "reference model disagree (report above)",
+		      (unsigned long long)o->rvfi_order, (unsigned long long)s->cycle);
+	s->halt.reason = "lockstep";
+}
+
 static int check_stop(struct sim *s)
 {
 	if (s->halt.kind != MMIO_RUNNING)
@@ -407,6 +468,8 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 		s->last_pc = o->rvfi_pc_rdata;
 		s->last_order = o->rvfi_order;
 		s->retired_any = true;
+		if (s->ls)
+			lockstep_retire(s, o);
 	}
 	if (o->perf_event) {
 		s->perf[0] += o->perf_event & 1u;
@@ -465,6 +528,10 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 	stats_put_run(&s->stats, &r);
 	stats_put_u64(&s->stats, "traps", s->traps);
 	stats_put_u64(&s->stats, "htif_syscalls", s->htif.syscalls);
+	if (s->ls) {
+		stats_put_u64(&s->stats, "lockstep.retirements_checked", s->ls->checked);
+		stats_put_u64(&s->stats, "lockstep.gwb_records_checked", s->ls->gwb_records);
+	}
 	machine_put_disk_stats(&s->stats, &s->bus, &s->blk);
 	rc = stats_close_file(&s->stats);
 	if (rc)
@@ -496,6 +563,10 @@ int sim_close(struct sim *s)
 	}
 	say_info(s, "%llu cycles in %.3f s (%.2f M cycles/s)", (unsigned long long)s->cycle, wall,
 		 wall > 0 ? (double)s->cycle / wall / 1e6 : 0.0);
+	if (s->ls)
+		say_info(s, "lockstep: %llu retirements and %llu GWB records checked%s",
+			 (unsigned long long)s->ls->checked, (unsigned long long)s->ls->gwb_records,
+			 s->ls->failed ? " before the mismatch" : ", all matched");
 	say_info(s, "IPC %.3f; I-TLB misses %llu, D-TLB misses %llu, walker busy %llu cycles",
 		 s->cycle ? (double)s->instret / (double)s->cycle : 0.0,
 		 (unsigned long long)s->perf[0], (unsigned long long)s->perf[1],

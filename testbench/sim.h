@@ -15,6 +15,7 @@ extern "C" {
 #define SIM_EXIT_BAD_INPUT 2
 #define SIM_EXIT_TIMEOUT   124
 #define SIM_EXIT_SIGNAL    130
+#define SIM_EXIT_LOCKSTEP  125   /* the final line says FAIL ... reason=lockstep */
 
 /* sim_open() result besides 0 and negative errnos: nothing to simulate (--help), exit 0. */
 #define SIM_OPEN_DONE 1
@@ -85,6 +86,11 @@ struct sim_out {
 	uint32_t rvfi_mem_addr;
 	uint32_t rvfi_mem_rdata;
 	uint32_t rvfi_mem_wdata;
+	/* the GWB append of this retirement (SPEC §3), meaningful when rvfi_gwb_valid */
+	uint8_t rvfi_gwb_valid;
+	uint32_t rvfi_gwb_addr;
+	uint32_t rvfi_gwb_word0;
+	uint32_t rvfi_gwb_word1;
 
 	uint8_t perf_event;
 };

@@ -96,7 +96,7 @@ check 7-not-exec             dyn.elf;                    expect_in 7-not-exec "E
 check 8-directory            adir.elf;                   expect_in 8-directory "Is a directory"
 check 9-bad-option           --bogus good.elf;           expect_in 9-bad-option "unknown option '--bogus'"
 check 10-disk-missing        --disk x.img good.elf;      expect_in 10-disk-missing "--disk x.img: cannot open"
-check 11-later-option-lockstep --lockstep good.elf;      expect_in 11-later-option-lockstep "unknown option '--lockstep'"
+check 11-unknown-option     --lock-step good.elf;     expect_in 11-unknown-option "unknown option '--lock-step'"
 check 12-bad-number          --max-cycles lots good.elf; expect_in 12-bad-number "--max-cycles wants a number"
 check 13-bad-number-eq       --seed=12x good.elf;        expect_in 13-bad-number-eq "--seed wants a number"
 check 14-out-of-range        --mem-latency 0 good.elf;   expect_in 14-out-of-range "out of range"
@@ -116,6 +116,9 @@ check 25-disk-directory      --disk adir.elf good.elf;   expect_in 25-disk-direc
 check 26-disk-size-with-disk --disk ok.img --disk-size-mb 2 good.elf; expect_in 26-disk-size-with-disk "--disk-size-mb sizes the temporary image"
 check 27-disk-qdepth         --disk-qdepth 0 good.elf;   expect_in 27-disk-qdepth "out of range (1..256)"
 check 28-disk-bandwidth      --disk-bandwidth 0 good.elf; expect_in 28-disk-bandwidth "out of range"
+if [ "$PROG" = umbra-iss ]; then
+	check 31-iss-lockstep    --lockstep good.elf;        expect_in 31-iss-lockstep "use build/umbra --lockstep"
+fi
 if [ "$(id -u)" -ne 0 ]; then
 	cp ok.img noread.img && chmod 000 noread.img
 	check 29-disk-unreadable --disk noread.img good.elf; expect_in 29-disk-unreadable "Permission denied"

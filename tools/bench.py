@@ -9,7 +9,9 @@
   4. umbra-iss (the C reference model) instructions/s on the long program,
      and QEMU (qemu-system-riscv32, TCG, same ELF and bootargs, the CPU
      options of regress/directed.py) as a ratio; QEMU's instruction count is
-     taken as umbra-iss's (same program, same input).
+     taken as umbra-iss's (same program, same input);
+  5. the cost of --lockstep: umbra with the reference model checking every
+     retirement vs umbra alone, same program (target: at least half the speed).
 
 Each figure is the median of REPEAT runs, the runs of the different
 configurations interleaved so that machine noise hits them alike. Writes
@@ -35,11 +37,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from directed import QEMU_CPU  # noqa: E402  (the CPU QEMU is compared with)
 
 
-def run_umbra(rounds, trace=None):
+def run_umbra(rounds, trace=None, lockstep=False):
     """Returns (cycles, wall seconds) of one umbra run, from its stats JSON."""
     with tempfile.TemporaryDirectory() as tmp:
         stats = os.path.join(tmp, "stats.json")
         cmd = [UMBRA, "--quiet", "--bootargs", f"rounds={rounds}", "--stats", stats]
+        if lockstep:
+            cmd.append("--lockstep")
         if trace:
             cmd += ["--trace", os.path.join(tmp, "bench.fst")]
         cmd.append(ELF)
@@ -109,11 +113,13 @@ def main():
         if not os.path.exists(f):
             sys.exit(f"bench: {f} is missing; run `make build` first")
 
-    fast, plain, traced, icarus, iss, qemu = [], [], [], [], [], []
+    fast, plain, traced, icarus, iss, qemu, lock = [], [], [], [], [], [], []
     for i in range(args.repeat):
         print(f"bench: round {i + 1}/{args.repeat}", file=sys.stderr, flush=True)
         c, w = run_umbra(args.rounds)
         fast.append(c / w)
+        c, w = run_umbra(args.rounds, lockstep=True)
+        lock.append(c / w)
         c, w = run_umbra(args.trace_rounds)
         plain.append(c / w)
         c, w = run_umbra(args.trace_rounds, trace=True)
@@ -136,8 +142,10 @@ def main():
         "iss_rounds": args.iss_rounds,
         "iss_instructions_per_second": statistics.median(iss),
         "qemu_instructions_per_second": statistics.median(qemu),
+        "lockstep_cycles_per_second": statistics.median(lock),
         "repeat": args.repeat,
     }
+    res["lockstep_over_umbra"] = res["lockstep_cycles_per_second"] / res["cycles_per_second"]
     res["iss_over_qemu"] = res["iss_instructions_per_second"] / res["qemu_instructions_per_second"]
     res["speedup_over_icarus"] = res["cycles_per_second"] / res["icarus_cycles_per_second"]
     res["trace_slowdown"] = res["untraced_cycles_per_second"] / res["traced_cycles_per_second"]
@@ -152,11 +160,13 @@ def main():
           f"   (target >= 100)")
     print(f"QEMU TCG, same ELF and bootargs:     {res['qemu_instructions_per_second'] / 1e6:8.1f} M instr/s"
           f"   -> umbra-iss / QEMU = {res['iss_over_qemu']:.2f}")
+    print(f"umbra --lockstep, {args.rounds} rounds:  {res['lockstep_cycles_per_second'] / 1e6:8.2f} M cycles/s"
+          f"   = {res['lockstep_over_umbra']:.2f} of umbra alone (target >= 0.5)")
     os.makedirs("build", exist_ok=True)
     with open("build/bench.json", "w", encoding="utf-8") as f:
         json.dump(res, f, indent=2)
     ok = (res["cycles_per_second"] >= 5e6 and res["speedup_over_icarus"] >= 100
-          and res["iss_instructions_per_second"] >= 100e6)
+          and res["iss_instructions_per_second"] >= 100e6 and res["lockstep_over_umbra"] >= 0.5)
     print("bench: targets met" if ok else "bench: TARGET MISSED")
     return 0
 

@@ -125,8 +125,10 @@ static void test_unknown(void **state)
 	(void)state;
 	assert_int_equal(parse("--disk-foo", "x.img", "p.elf", NULL), -EINVAL);
 	expect_error("unknown option '--disk-foo'");
-	assert_int_equal(parse("--lockstep", "p.elf", NULL), -EINVAL);
-	expect_error("unknown option '--lockstep'");
+	assert_int_equal(parse("--lock-step", "p.elf", NULL), -EINVAL);
+	expect_error("unknown option '--lock-step'");
+	assert_int_equal(parse("--lockstep=yes", "p.elf", NULL), -EINVAL);
+	expect_error("--lockstep takes no value");
 	assert_int_equal(parse("--disk-readonly=1", "p.elf", NULL), -EINVAL);
 	expect_error("--disk-readonly takes no value");
 	assert_int_equal(parse("--max", "5", "p.elf", NULL), -EINVAL);   /* no abbreviations */

@@ -439,7 +439,7 @@ static void test_open_refusals(void **state)
 {
 	char missing[600];
 	char *argv_help[] = { (char *)"umbra", (char *)"--help", NULL };
-	char *argv_bad[] = { (char *)"umbra", (char *)"--lockstep", elf_path, NULL };
+	char *argv_bad[] = { (char *)"umbra", (char *)"--lock-step", elf_path, NULL };
 	char *argv_missing[] = { (char *)"umbra", missing, NULL };
 	char *argv_small[] = { (char *)"umbra", (char *)"--ram-mb", (char *)"4", (char *)"--stats",
 			       (char *)"/nonexistent-dir/s.json", elf_path, NULL };
