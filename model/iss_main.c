@@ -122,6 +122,10 @@ static int setup(struct run *r, int argc, char **argv)
 		say_error("--trace: the instruction-set model has no waveforms (use build/umbra)");
 		return -EINVAL;
 	}
+	if (r->opts.inject_fault) {
+		say_error("--inject-fault corrupts the RTL: use build/umbra --lockstep --inject-fault");
+		return -EINVAL;
+	}
 	if (r->opts.lockstep) {
 		say_error("--lockstep checks the RTL against this model: use build/umbra --lockstep");
 		return -EINVAL;

@@ -59,6 +59,9 @@ static const struct opt_desc opt_table[] = {
 	  "disk: requests in service at once, later ones wait (1..256)" },
 	{ "lockstep", NULL, OPT_FLAG, FIELD(lockstep), 0, 0, "off",
 	  "check every retirement against the reference model; stop at the first mismatch" },
+	{ "inject-fault", "KIND@N", OPT_STR, FIELD(inject_fault), 0, 0, "none",
+	  "verification of the checker: flip bit 0 of the first register write (reg@N) or "
+	  "store (mem@N) retiring at order >= N" },
 	{ "quiet", NULL, OPT_FLAG, FIELD(quiet), 0, 0, "off",
 	  "print only the guest's output, errors and the final line" },
 	{ "help", NULL, OPT_FLAG, FIELD(help), 0, 0, NULL,
@@ -179,7 +182,26 @@ static int set_value(struct opts *o, const struct opt_desc *d, const char *val, 
 	}
 }
 
-static int check_combination(const struct opts *o, char *err, size_t errlen, bool start_set,
+/* --inject-fault reg@N | mem@N */
+static int parse_fault(struct opts *o, char *err, size_t errlen)
+{
+	const char *f = o->inject_fault, *at = strchr(f, '@');
+	size_t kl = at ? (size_t)(at - f) : 0;
+
+	if (at && kl == 3 && strncmp(f, "reg", 3) == 0)
+		o->fault_kind = OPTS_FAULT_REG;
+	else if (at && kl == 3 && strncmp(f, "mem", 3) == 0)
+		o->fault_kind = OPTS_FAULT_MEM;
+	else
+		return fail(err, errlen, "--inject-fault %s: want reg@N or mem@N (N = retirement order)",
+			    f);
+	if (parse_u64(at + 1, &o->fault_order))
+		return fail(err, errlen, "--inject-fault %s: N wants a number (decimal or 0x-hex), not '%s'",
+			    f, at + 1);
+	return 0;
+}
+
+static int check_combination(struct opts *o, char *err, size_t errlen, bool start_set,
 			     bool end_set)
 {
 	size_t n;
@@ -203,6 +225,8 @@ static int check_combination(const struct opts *o, char *err, size_t errlen, boo
 	if (o->trace_end <= o->trace_start)
 		return fail(err, errlen, "--trace-end %llu must be after --trace-start %llu",
 			    (unsigned long long)o->trace_end, (unsigned long long)o->trace_start);
+	if (o->inject_fault)
+		return parse_fault(o, err, errlen);
 	return 0;
 }
 

@@ -41,6 +41,9 @@ struct opts {
 	uint64_t trace_end;   /* first cycle not traced; OPTS_NO_TRACE_END = end of run */
 	bool quiet;
 	bool lockstep;        /* build/umbra: run the reference model beside the RTL (SPEC §7) */
+	const char *inject_fault;   /* --inject-fault KIND@N as given, NULL = none */
+	uint32_t fault_kind;        /* OPTS_FAULT_*, from inject_fault */
+	uint64_t fault_order;
 	const char *disk;     /* image file, NULL = a fresh temporary one */
 	bool disk_readonly;
 	uint32_t disk_size_mb;
@@ -51,6 +54,11 @@ struct opts {
 	uint32_t disk_qdepth;
 	bool help;            /* --help was given: print opts_print_usage() and exit 0 */
 };
+
+/* --inject-fault kinds, as umbra_soc.sv's fault_kind_i. */
+#define OPTS_FAULT_NONE 0u
+#define OPTS_FAULT_REG  1u
+#define OPTS_FAULT_MEM  2u
 
 void opts_init_defaults(struct opts *o);
 

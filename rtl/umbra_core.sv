@@ -5,8 +5,11 @@
 // instruction that retires or traps.
 `default_nettype none
 
-module umbra_core
-(
+module umbra_core #(
+  // Build the fault-injection inputs below (the simulated SoC does; a
+  // synthesised core does not, and then ignores them).
+  parameter bit FaultInject = 1'b0
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
 
@@ -35,6 +38,12 @@ module umbra_core
   input  logic        meip_i,
   input  logic        seip_i,
   input  logic [63:0] mtime_i,
+
+  // Verification only: with FaultInject, corrupt (flip bit 0 of) the first
+  // register write (kind 1) or store data (kind 2) that retires at
+  // order >= fault_order_i. The RVFI record shows the corrupted value.
+  input  logic [1:0]  fault_kind_i,
+  input  logic [63:0] fault_order_i,
 
   // Retirement port (valid in the cycle the instruction leaves EX).
   output logic        rvfi_valid_o,
@@ -238,7 +247,8 @@ module umbra_core
   logic        mmu_flush;
   logic        lsu_req, lsu_done, lsu_fault;
   logic [4:0]  lsu_cause;
-  logic [31:0] lsu_rdata, lsu_word_rdata, lsu_word_wdata, lsu_vaddr;
+  logic [31:0] lsu_rdata, lsu_word_rdata, lsu_word_wdata, lsu_vaddr, lsu_wdata;
+  logic        fault_reg, fault_mem;   // fault injection: corrupt this write (FaultInject)
   logic [3:0]  lsu_mask;
   logic        mmu_d_req, mmu_d_store, mmu_d_ok, mmu_d_fault, mmu_d_fault_access;
   logic [31:0] mmu_d_vaddr, mmu_d_paddr;
@@ -291,7 +301,7 @@ module umbra_core
     .size_i       (dec_mem_size),
     .unsigned_i   (dec_mem_unsigned),
     .vaddr_i      (lsu_vaddr),
-    .wdata_i      (rs2_val),
+    .wdata_i      (lsu_wdata),
     .done_o       (lsu_done),
     .rdata_o      (lsu_rdata),
     .fault_o      (lsu_fault),
@@ -517,7 +527,9 @@ module umbra_core
   end
 
   assign rf_we    = wb_en && (dec_rd != 5'd0);
-  assign rf_wdata = wb_data;
+  assign rf_wdata = wb_data ^ {31'b0, fault_reg};
+  assign lsu_wdata = rs2_val ^ {31'b0, fault_mem};
+
 
   // -----------------------------------------------------------------------
   // Retirement port.
@@ -542,6 +554,29 @@ module umbra_core
     end
   end
 
+  // -----------------------------------------------------------------------
+  // Fault injection (verification of the lockstep checker): armed from the
+  // retirement with order fault_order_i on, until one corrupted write retires.
+  if (FaultInject) begin : g_fault
+    logic fault_done_q, fault_done_d, fault_armed;
+
+    assign fault_armed = !fault_done_q && (order_q >= fault_order_i);
+    assign fault_reg   = fault_armed && (fault_kind_i == 2'd1) && rf_we;
+    assign fault_mem   = fault_armed && (fault_kind_i == 2'd2) && dec_store;
+
+    assign fault_done_d = fault_done_q || (retire && (fault_reg || fault_mem));
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) fault_done_q <= 1'b0;
+      else         fault_done_q <= fault_done_d;
+    end
+  end else begin : g_no_fault
+    assign fault_reg = 1'b0;
+    assign fault_mem = 1'b0;
+    logic unused_fault;
+    assign unused_fault = ^{fault_kind_i, fault_order_i};
+  end
+
   assign rvfi_valid_o      = retire || exc;
   assign rvfi_order_o      = order_q;
   assign rvfi_insn_o       = if_insn;
@@ -554,7 +589,7 @@ module umbra_core
   assign rvfi_rs1_rdata_o  = rs1_val;
   assign rvfi_rs2_rdata_o  = rs2_val;
   assign rvfi_rd_addr_o    = rf_we ? dec_rd : 5'd0;
-  assign rvfi_rd_wdata_o   = rf_we ? wb_data : 32'b0;
+  assign rvfi_rd_wdata_o   = rf_we ? rf_wdata : 32'b0;
   assign rvfi_pc_rdata_o   = if_pc;
   assign rvfi_pc_wdata_o   = ex_npc;
   assign rvfi_mem_addr_o   = mem_access ? lsu_vaddr : 32'b0;

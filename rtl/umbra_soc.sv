@@ -42,6 +42,11 @@ module umbra_soc (
   input  logic [31:0] irq_src_i,
   input  logic [15:0] mtime_div_i,
 
+  // Verification only (umbra --inject-fault): corrupt the first register
+  // write (kind 1) or store (kind 2) that retires at order >= fault_order_i.
+  input  logic [1:0]  fault_kind_i,
+  input  logic [63:0] fault_order_i,
+
   // retirement port
   output logic        rvfi_valid_o,
   output logic [63:0] rvfi_order_o,
@@ -75,6 +80,8 @@ module umbra_soc (
   logic [31:0] mmio_rsp_rdata_q;
   logic [31:0] irq_src_q;
   logic [15:0] mtime_div_q;
+  logic [1:0]  fault_kind_q;
+  logic [63:0] fault_order_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -92,6 +99,8 @@ module umbra_soc (
       mmio_rsp_rdata_q <= 32'b0;
       irq_src_q        <= 32'b0;
       mtime_div_q      <= 16'd1;
+      fault_kind_q     <= 2'd0;
+      fault_order_q    <= 64'd0;
     end else begin
       imem_req_ready_q <= imem_req_ready_i;
       imem_rsp_valid_q <= imem_rsp_valid_i;
@@ -107,6 +116,8 @@ module umbra_soc (
       mmio_rsp_rdata_q <= mmio_rsp_rdata_i;
       irq_src_q        <= irq_src_i;
       mtime_div_q      <= mtime_div_i;
+      fault_kind_q     <= fault_kind_i;
+      fault_order_q    <= fault_order_i;
     end
   end
 
@@ -122,7 +133,7 @@ module umbra_soc (
   logic        plic_req_valid, plic_rsp_valid, plic_rsp_err;
   logic [31:0] plic_rsp_rdata;
 
-  umbra_core u_core (
+  umbra_core #(.FaultInject(1'b1)) u_core (
     .clk_i, .rst_ni,
     .imem_req_valid_o, .imem_req_addr_o,
     .imem_req_ready_i (imem_req_ready_q),
@@ -139,6 +150,7 @@ module umbra_soc (
     .data_rsp_rdata_i (data_rsp_rdata),
     .data_rsp_err_i   (data_rsp_err),
     .mtip_i (mtip), .msip_i (msip), .meip_i (meip), .seip_i (seip), .mtime_i (mtime),
+    .fault_kind_i (fault_kind_q), .fault_order_i (fault_order_q),
     .rvfi_valid_o, .rvfi_order_o, .rvfi_insn_o, .rvfi_trap_o, .rvfi_intr_o,
     .rvfi_trap_cause_o, .rvfi_mode_o, .rvfi_rs1_addr_o, .rvfi_rs2_addr_o,
     .rvfi_rs1_rdata_o, .rvfi_rs2_rdata_o, .rvfi_rd_addr_o, .rvfi_rd_wdata_o,

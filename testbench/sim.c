@@ -81,6 +81,7 @@ struct sim {
 	bool retired_any;
 	bool timed_out;
 	bool interrupted;
+	bool fault_seen;          /* --inject-fault: the corrupted retirement went by */
 
 	uint64_t trace_start;
 	uint64_t trace_len;       /* 0 = no waveform */
@@ -288,6 +289,10 @@ int sim_open(struct sim **sp, int argc, char **argv)
 			 (unsigned long long)s->opts.trace_start);
 	if (s->ls)
 		say_info(s, "lockstep: every retirement is checked against the reference model");
+	if (s->opts.fault_kind)
+		say_info(s, "fault injection: the first %s retiring at order >= %llu will be corrupted",
+			 s->opts.fault_kind == OPTS_FAULT_REG ? "register write" : "store",
+			 (unsigned long long)s->opts.fault_order);
 	assert(sim_check(s) == 0);
 	install_signals();
 	clock_gettime(CLOCK_MONOTONIC, &s->t0);
@@ -405,6 +410,22 @@ static void rvfi_from_out(const struct sim_out *o, struct iss_rvfi *r)
 	r->gwb_word1 = o->rvfi_gwb_word1;
 }
 
+/* --inject-fault: name the retirement the RTL corrupted (umbra_core.sv's g_fault rule). */
+static void note_fault(struct sim *s, const struct sim_out *o)
+{
+	bool hit = o->rvfi_order >= s->opts.fault_order && !o->rvfi_trap &&
+		   (s->opts.fault_kind == OPTS_FAULT_REG ? o->rvfi_rd_addr != 0 :
+							 o->rvfi_mem_wmask != 0);
+
+	if (!hit)
+		return;
+	s->fault_seen = true;
+	fflush(stdout);
+	fprintf(stderr, PROG ": injected fault: bit 0 of the %s of retirement %llu (pc 0x%08x) "
+		"was flipped\n", s->opts.fault_kind == OPTS_FAULT_REG ? "register write" : "store data",
+		(unsigned long long)o->rvfi_order, o->rvfi_pc_rdata);
+}
+
 static void lockstep_retire(struct sim *s, const struct sim_out *o)
 {
 	struct iss_rvfi r;
@@ -468,6 +489,8 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 		s->last_pc = o->rvfi_pc_rdata;
 		s->last_order = o->rvfi_order;
 		s->retired_any = true;
+		if (s->opts.fault_kind && !s->fault_seen)
+			note_fault(s, o);
 		if (s->ls)
 			lockstep_retire(s, o);
 	}
@@ -487,6 +510,8 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 	port_drive(&s->mmio, s->cycle, &in->mmio_rsp_valid, &in->mmio_rsp_err, &in->mmio_rsp_rdata);
 	in->irq_src = s->bus.irq_lines;
 	in->mtime_div = (uint16_t)s->opts.mtime_div;
+	in->fault_kind = (uint8_t)s->opts.fault_kind;
+	in->fault_order = s->opts.fault_order;
 	s->ready_q = true;
 
 	s->cycle++;

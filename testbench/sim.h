@@ -46,6 +46,8 @@ struct sim_in {
 
 	uint32_t irq_src;
 	uint16_t mtime_div;
+	uint8_t fault_kind;       /* --inject-fault (OPTS_FAULT_*) */
+	uint64_t fault_order;
 };
 
 /* The SoC's outputs during a cycle (ports without _o); they depend on its state only. */

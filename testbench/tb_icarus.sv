@@ -97,6 +97,8 @@ module tb_icarus;
 
   logic [31:0] irq_src_i = 32'd0;
   logic [15:0] mtime_div_i = 16'd10;
+  logic [1:0]  fault_kind_i = 2'd0;      // no fault injection under Icarus
+  logic [63:0] fault_order_i = 64'd0;
 
   logic        rvfi_valid_o;
   logic [63:0] rvfi_order_o;
@@ -130,7 +132,7 @@ module tb_icarus;
     .mmio_req_valid_o, .mmio_req_ready_i, .mmio_req_addr_o, .mmio_req_we_o,
     .mmio_req_be_o, .mmio_req_wdata_o,
     .mmio_rsp_valid_i, .mmio_rsp_rdata_i, .mmio_rsp_err_i,
-    .irq_src_i, .mtime_div_i,
+    .irq_src_i, .mtime_div_i, .fault_kind_i, .fault_order_i,
     .rvfi_valid_o, .rvfi_order_o, .rvfi_insn_o, .rvfi_trap_o, .rvfi_intr_o,
     .rvfi_trap_cause_o, .rvfi_mode_o, .rvfi_rs1_addr_o, .rvfi_rs2_addr_o,
     .rvfi_rs1_rdata_o, .rvfi_rs2_rdata_o, .rvfi_rd_addr_o, .rvfi_rd_wdata_o,

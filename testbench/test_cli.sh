@@ -116,6 +116,11 @@ check 25-disk-directory      --disk adir.elf good.elf;   expect_in 25-disk-direc
 check 26-disk-size-with-disk --disk ok.img --disk-size-mb 2 good.elf; expect_in 26-disk-size-with-disk "--disk-size-mb sizes the temporary image"
 check 27-disk-qdepth         --disk-qdepth 0 good.elf;   expect_in 27-disk-qdepth "out of range (1..256)"
 check 28-disk-bandwidth      --disk-bandwidth 0 good.elf; expect_in 28-disk-bandwidth "out of range"
+check 32-fault-kind          --inject-fault pc@5 good.elf;  expect_in 32-fault-kind "want reg@N or mem@N"
+check 33-fault-number        --inject-fault reg@x good.elf; expect_in 33-fault-number "N wants a number"
+if [ "$PROG" = umbra-iss ]; then
+	check 34-iss-fault       --inject-fault reg@5 good.elf; expect_in 34-iss-fault "corrupts the RTL"
+fi
 if [ "$PROG" = umbra-iss ]; then
 	check 31-iss-lockstep    --lockstep good.elf;        expect_in 31-iss-lockstep "use build/umbra --lockstep"
 fi

@@ -69,6 +69,8 @@ inline void apply_inputs(Vumbra_soc *top, const sim_in &in) {
     top->mmio_rsp_err_i = in.mmio_rsp_err;
     top->irq_src_i = in.irq_src;
     top->mtime_div_i = in.mtime_div;
+    top->fault_kind_i = in.fault_kind;
+    top->fault_order_i = in.fault_order;
 }
 
 inline void sample_outputs(const Vumbra_soc *top, sim_out &out) {

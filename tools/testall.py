@@ -23,6 +23,8 @@ SUITES = [
     ("cli", "bash testbench/test_cli.sh build/umbra", "bad input gets one clear line and a non-zero exit"),
     ("directed", "python3 regress/directed.py --umbra-args=--lockstep build/fw/tests/*.elf",
      "directed tests: umbra (checked in lockstep by the model) and QEMU agree byte for byte"),
+    ("lockstep-fault", "bash testbench/test_lockstep.sh build/umbra",
+     "an RTL fault injected at a chosen retirement is reported there by --lockstep"),
     ("rvtest", "python3 regress/rvtest.py --sim 'build/umbra --quiet --lockstep' build/fw/rvtest/*.elf",
      "riscv-tests convention programs report through tohost (umbra in lockstep)"),
     ("iss-cli", "bash testbench/test_cli.sh build/umbra-iss",

@@ -129,6 +129,13 @@ static void test_unknown(void **state)
 	expect_error("unknown option '--lock-step'");
 	assert_int_equal(parse("--lockstep=yes", "p.elf", NULL), -EINVAL);
 	expect_error("--lockstep takes no value");
+	assert_int_equal(parse("--inject-fault", "reg", "p.elf", NULL), -EINVAL);
+	expect_error("want reg@N or mem@N");
+	assert_int_equal(parse("--inject-fault", "mem@12k", "p.elf", NULL), -EINVAL);
+	expect_error("N wants a number");
+	assert_int_equal(parse("--inject-fault=mem@0x10", "p.elf", NULL), 0);
+	assert_int_equal(o.fault_kind, OPTS_FAULT_MEM);
+	assert_int_equal(o.fault_order, 16);
 	assert_int_equal(parse("--disk-readonly=1", "p.elf", NULL), -EINVAL);
 	expect_error("--disk-readonly takes no value");
 	assert_int_equal(parse("--max", "5", "p.elf", NULL), -EINVAL);   /* no abbreviations */
