@@ -431,9 +431,11 @@ static inline __attribute__((always_inline)) bool step_one(struct iss *s, struct
 		if (exc != EXC_ECALL_U && exc != EXC_ECALL_S && exc != EXC_ECALL_M &&
 		    exc != EXC_BREAKPOINT)
 			tval = a + (uint32_t)d.imm;
-		if (r) {
+		if (r) {   /* RVFI: a trapping instruction reports no memory access */
 			r->trap = 1;
 			r->cause = (uint32_t)exc;
+			r->mem_addr = r->mem_rdata = r->mem_wdata = 0;
+			r->mem_rmask = r->mem_wmask = 0;
 		}
 		iss_trap_enter(s, (uint32_t)exc, false, tval, s->pc);
 		return false;
