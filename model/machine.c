@@ -66,17 +66,17 @@ static int attach_disk(const struct opts *o, struct mem *ram, struct mmio *bus,
 }
 
 int machine_attach_devices(const struct opts *o, struct mem *ram, const struct elf_image *img,
-			   uint32_t fdt_addr, struct mmio *bus, struct htif *htif,
+			   uint32_t fdt_addr, FILE *console, struct mmio *bus, struct htif *htif,
 			   struct mmio_halt *halt, struct virtio_blk *blk, char *err, size_t errlen)
 {
 	int rc;
 
-	rc = mmio_init(bus, stdout, halt, img->entry, fdt_addr);
+	rc = mmio_init(bus, console, halt, img->entry, fdt_addr);
 	if (rc) {
 		snprintf(err, errlen, "cannot set up the devices: %s", strerror(-rc));
 		return rc;
 	}
-	rc = htif_init(htif, ram, stdout, halt, img->has_tohost, img->tohost, img->has_fromhost,
+	rc = htif_init(htif, ram, console, halt, img->has_tohost, img->tohost, img->has_fromhost,
 		       img->fromhost);
 	if (rc) {
 		snprintf(err, errlen,

@@ -116,6 +116,11 @@ check 25-disk-directory      --disk adir.elf good.elf;   expect_in 25-disk-direc
 check 26-disk-size-with-disk --disk ok.img --disk-size-mb 2 good.elf; expect_in 26-disk-size-with-disk "--disk-size-mb sizes the temporary image"
 check 27-disk-qdepth         --disk-qdepth 0 good.elf;   expect_in 27-disk-qdepth "out of range (1..256)"
 check 28-disk-bandwidth      --disk-bandwidth 0 good.elf; expect_in 28-disk-bandwidth "out of range"
+check 35-trace-on-event      --trace t.fst --trace-on foo good.elf; expect_in 35-trace-on-event "want trap:CAUSE, gwb-full"
+check 36-trace-on-cause      --trace t.fst --trace-on trap:40 good.elf; expect_in 36-trace-on-cause "a cause is 0..31"
+check 37-trace-on-no-trace   --trace-on fail good.elf;    expect_in 37-trace-on-no-trace "--trace-on needs --trace FILE.fst"
+check 38-trace-on-window     --trace t.fst --trace-on fail --trace-start 5 good.elf; expect_in 38-trace-on-window "drop --trace-start"
+check 39-trace-window-alone  --trace-window 9 good.elf;   expect_in 39-trace-window-alone "sizes the window of --trace-on"
 check 32-fault-kind          --inject-fault pc@5 good.elf;  expect_in 32-fault-kind "want reg@N or mem@N"
 check 33-fault-number        --inject-fault reg@x good.elf; expect_in 33-fault-number "N wants a number"
 if [ "$PROG" = umbra-iss ]; then

@@ -25,6 +25,8 @@ SUITES = [
      "directed tests: umbra (checked in lockstep by the model) and QEMU agree byte for byte"),
     ("lockstep-fault", "bash testbench/test_lockstep.sh build/umbra",
      "an RTL fault injected at a chosen retirement is reported there by --lockstep"),
+    ("trace-on", "bash testbench/test_trace_on.sh build/umbra",
+     "--trace-on writes the window around the first event; console, status and image as a plain run"),
     ("rvtest", "python3 regress/rvtest.py --sim 'build/umbra --quiet --lockstep' build/fw/rvtest/*.elf",
      "riscv-tests convention programs report through tohost (umbra in lockstep)"),
     ("iss-cli", "bash testbench/test_cli.sh build/umbra-iss",
