@@ -94,6 +94,7 @@ static uint32_t store_insn(unsigned funct3, unsigned rs1, unsigned rs2, int32_t 
 static void do_store(struct fixture *fx, unsigned funct3, uint32_t va, uint32_t val)
 {
 	put(fx, CODE, store_insn(funct3, 1, 2, 0));
+	iss_drop_decoded(&fx->s);   /* the code changed behind the model's back */
 	fx->s.pc = CODE;
 	fx->s.x[1] = va;
 	fx->s.x[2] = val;
