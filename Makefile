@@ -20,6 +20,7 @@ help:
 	@echo "  make test          everything fast enough for CI; ends with 'N passed, N failed'"
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
+	@echo "  make coverage      line/toggle/functional coverage of the RTL over the test programs (build/cov/html)"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -40,6 +41,7 @@ include firmware/rvtest/rvtest.mk
 include firmware/demo/demo.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
+include testbench/coverage.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.

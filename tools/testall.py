@@ -35,6 +35,8 @@ SUITES = [
      "directed tests: the instruction-set model and QEMU agree byte for byte"),
     ("iss-rvtest", "python3 regress/rvtest.py --sim 'build/umbra-iss --quiet' build/fw/rvtest/*.elf",
      "riscv-tests convention programs on the instruction-set model"),
+    ("coverage", "make -s coverage",
+     "coverage build over the test programs: line/toggle/user coverage merged into HTML"),
     ("icarus", "make -s icarus-fw-tests",
      "the same RTL passes the directed suite under Icarus (4-state), identical to umbra"),
     ("icarus-rvtest", "python3 regress/rvtest.py --sim 'bash testbench/run_icarus.sh' build/fw/rvtest/*.elf",
