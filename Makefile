@@ -6,7 +6,7 @@ JOBS     ?= 2
 SHELL    := /bin/bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test lint bench clean
+.PHONY: help deps build run test lint bench report clean
 
 # What `make run` runs (the boot image of the hypervisor issue replaces it).
 RUN_ELF  ?= $(BUILD)/fw/demo/hello.elf
@@ -21,6 +21,7 @@ help:
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
 	@echo "  make coverage      line/toggle/functional coverage of the RTL over the test programs (build/cov/html)"
+	@echo "  make report        the design-review report (build/report/index.html) from measured data"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -59,6 +60,12 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build
 	@python3 tools/bench.py
+
+# The report gathers what the other targets measured; it runs the cheap ones
+# itself (make bench and make regress LIST=full stay separate: they take long).
+report:
+	@$(MAKE) --no-print-directory coverage
+	@python3 tools/report.py --screenshot
 
 clean:
 	rm -rf $(BUILD)

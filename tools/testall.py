@@ -37,6 +37,8 @@ SUITES = [
      "riscv-tests convention programs on the instruction-set model"),
     ("coverage", "make -s coverage",
      "coverage build over the test programs: line/toggle/user coverage merged into HTML"),
+    ("report", "python3 tools/report.py --screenshot",
+     "the design-review report is written from the measured data and renders in headless Chromium"),
     ("icarus", "make -s icarus-fw-tests",
      "the same RTL passes the directed suite under Icarus (4-state), identical to umbra"),
     ("icarus-rvtest", "python3 regress/rvtest.py --sim 'bash testbench/run_icarus.sh' build/fw/rvtest/*.elf",
