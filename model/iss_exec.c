@@ -303,7 +303,7 @@ static uint32_t do_div(unsigned op, uint32_t a, uint32_t b)
  * inh is mcountinhibit as the step began: an instruction that writes it is
  * still counted under the old value (as umbra_csr.sv).
  */
-static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
+static inline void count_cycle(struct iss *s, bool retired, uint32_t inh)
 {
 	if (!(inh & 1u) && !s->wrote_mcycle)
 		s->csr.mcycle++;
@@ -313,6 +313,11 @@ static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
 			s->csr.minstret++;
 	}
 	s->wrote_mcycle = s->wrote_minstret = false;
+}
+
+static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
+{
+	count_cycle(s, retired, inh);
 	mmio_tick(s->bus, s->cycle);   /* timed devices (the disk), after this cycle's access */
 	s->cycle++;
 	if (s->mtime_hold) {   /* mtime written this cycle: it does not tick, the divider runs */
@@ -574,20 +579,6 @@ uint64_t iss_step(struct iss *s, uint64_t n)
 	return i;
 }
 
-/* Counters at the end of a lockstep step: as end_cycle(), without devices or time. */
-static void lockstep_count(struct iss *s, bool retired, uint32_t inh)
-{
-	if (!(inh & 1u) && !s->wrote_mcycle)
-		s->csr.mcycle++;
-	if (retired) {
-		s->instret++;
-		if (!(inh & 4u) && !s->wrote_minstret)
-			s->csr.minstret++;
-	}
-	s->wrote_mcycle = s->wrote_minstret = false;
-	s->cycle++;
-}
-
 int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi *out)
 {
 	uint64_t before[ISS_NHPM];
@@ -626,7 +617,8 @@ int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi
 		out->rd_wdata = rtl->rd_wdata;
 	}
 	count_hpm(s, before, inh);
-	lockstep_count(s, retired, inh);
+	count_cycle(s, retired, inh);   /* as end_cycle(), without devices or time */
+	s->cycle++;
 	s->order++;
 	s->ext = NULL;
 	return 0;
