@@ -817,3 +817,21 @@ uint64_t virtio_blk_latency_pct(struct virtio_blk *d, unsigned p)
 	rank = (n * p + 99) / 100;   /* nearest rank, 1-based */
 	return d->st.latency[rank - 1];
 }
+
+void virtio_blk_latency_summary(const struct virtio_blk *d, struct virtio_blk_latency *l)
+{
+	size_t i;
+	uint64_t v;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < d->st.nlat; i++) {
+		v = d->st.latency[i];
+		if (l->n == 0 || v < l->min)
+			l->min = v;
+		if (v > l->max)
+			l->max = v;
+		l->sum += v;
+		l->n++;
+		l->bucket[bit_length(v)]++;
+	}
+}
