@@ -91,10 +91,13 @@ static int open_image(struct virtio_blk *d, const char *path, bool readonly, uin
 		return 0;
 	}
 	d->fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (d->fd < 0)
-		return set_err(err, errlen, -errno, "--disk %s: cannot open%s: %s", path,
-			       readonly ? "" : " read-write (--disk-readonly opens it read-only)",
-			       strerror(errno));
+	if (d->fd < 0) {
+		e = errno;
+		if (!readonly && (e == EACCES || e == EROFS || e == EPERM))
+			return set_err(err, errlen, -e, "--disk %s: cannot open read-write: %s "
+				       "(--disk-readonly opens it read-only)", path, strerror(e));
+		return set_err(err, errlen, -e, "--disk %s: cannot open: %s", path, strerror(e));
+	}
 	if (fstat(d->fd, &sb)) {
 		e = errno;
 		goto fail;
