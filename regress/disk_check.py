@@ -8,17 +8,19 @@ Cases (each prints PASS/FAIL <name>; the last line is "N passed, N failed"):
   2-flush-fsync    every FLUSH reached fsync(2) on the image: the fsync/fdatasync calls on its
                    file descriptor equal io.disk.flushes in the stats JSON, which equals the
                    plan's 3 flushes.
-  3-qemu-image     QEMU runs the same ELF on its own zeroed image: its console equals umbra's
+  3-image-check-detects  one flipped byte in a copy of umbra's image is reported with its sector.
+  4-qemu-image     QEMU runs the same ELF on its own zeroed image: its console equals umbra's
                    and the two images are identical byte for byte.
-  4-readonly       with --disk-readonly the program fails (exit 3: the device offers F_RO) and
+  5-iss-image      build/umbra-iss writes the same image and console as build/umbra.
+  6-readonly       with --disk-readonly the program fails (exit 3: the device offers F_RO) and
                    the image is unchanged.
-  5..8-timing-*    disk_timing.elf for two seeds and two --disk-* parameter sets: for each
+  7..10-timing-*   disk_timing.elf for two seeds and two --disk-* parameter sets: for each
                    request, (interrupt mcycle) - (notify mcycle) - (service time predicted by
                    the model of docs/architecture.md) is the same constant K for every request
                    of every run, and 0 <= K <= K_MAX; the stats' io.latency_min/max_cycles are
-                   the predicted extremes.
-  9-timing-wrong-seed  the same check fed the wrong seed must find mismatches (the check can fail).
-  10-image-check-detects  one flipped byte in a copy of umbra's image is reported with its sector.
+                   the predicted extremes. A mismatch prints the request, the predicted and the
+                   measured interrupt cycle.
+  11-timing-wrong-seed  the same check fed the wrong seed must find mismatches (the check can fail).
 """
 
 import argparse
@@ -205,6 +207,7 @@ def fsync_count(trace, img):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--umbra", default="build/umbra")
+    ap.add_argument("--iss", default="build/umbra-iss")
     ap.add_argument("--stress", default="build/fw/tests/disk_stress.elf")
     ap.add_argument("--timing", default="build/fw/timing/disk_timing.elf")
     ap.add_argument("--qemu", default="qemu-system-riscv32")
@@ -245,7 +248,7 @@ def main():
             ck.verdict("2-flush-fsync", why, "%d FLUSH -> %d fsync(2) on the image" % (flushes, n),
                        repro=ucmd)
 
-        # 10: the image check can fail: one flipped byte in a copy of umbra's image is found.
+        # 3: the image check can fail: one flipped byte in a copy of umbra's image is found.
         if rc == 0:
             bad = os.path.join(d, "flipped.img")
             with open(img_u, "rb") as f:
@@ -256,13 +259,13 @@ def main():
             with open(bad, "wb") as f:
                 f.write(data)
             found = check_image(bad, gens) or ""
-            ck.verdict("10-image-check-detects",
+            ck.verdict("3-image-check-detects",
                        None if found.startswith("sector %d " % vlba) and
                        "byte 77:" in found else "a flipped byte went unnoticed (%r)" % found,
                        found)
             os.unlink(bad)
 
-        # 3: QEMU on its own image: same console, same image.
+        # 4: QEMU on its own image: same console, same image.
         zero_image(img_q)
         qcmd = [args.qemu, "-machine", "virt", "-bios", "none", "-m", "128M",
                 "-cpu", directed.QEMU_CPU, "-kernel", args.stress, "-display", "none",
@@ -281,9 +284,28 @@ def main():
             with open(img_q, "rb") as a, open(img_u, "rb") as b:
                 if a.read() != b.read():
                     why = "QEMU's image differs from umbra's"
-        ck.verdict("3-qemu-image", why, "%d MiB images identical" % IMG_MB, repro=qcmd)
+        ck.verdict("4-qemu-image", why, "%d MiB images identical" % IMG_MB, repro=qcmd)
 
-        # 4: read-only: refused, image unchanged.
+        # 5: the instruction-set model writes the same image.
+        img_i = os.path.join(d, "iss.img")
+        zero_image(img_i)
+        icmd = [args.iss, "--quiet", "--disk", img_i, args.stress]
+        irc, iout, ierr = run(icmd, args.timeout)
+        why = None
+        if irc != 0:
+            why = "exit %s: %s" % (irc, last(ierr) or last(iout))
+        elif rc != 0:
+            why = "no umbra image to compare"
+        elif iout != uout:
+            why = "console differs from umbra's"
+        else:
+            with open(img_i, "rb") as a, open(img_u, "rb") as b:
+                if a.read() != b.read():
+                    why = "umbra-iss's image differs from umbra's"
+        ck.verdict("5-iss-image", why, "%d MiB images identical" % IMG_MB, repro=icmd)
+        os.unlink(img_i)
+
+        # 6: read-only: refused, image unchanged.
         zero_image(img_ro)
         rcmd = [args.umbra, "--quiet", "--disk", img_ro, "--disk-readonly", args.stress]
         rrc, rout, rerr = run(rcmd, args.timeout)
@@ -294,14 +316,14 @@ def main():
             with open(img_ro, "rb") as f:
                 if f.read().count(0) != IMG_MB << 20:
                     why = "the read-only image changed"
-        ck.verdict("4-readonly", why, last(rerr), repro=rcmd)
+        ck.verdict("6-readonly", why, last(rerr), repro=rcmd)
 
-        # 5-8: timing, two parameter sets x two seeds.
+        # 7-10: timing, two parameter sets x two seeds.
         sets = [
             ("default", dict(latency=2000, bandwidth=800, seek=50, jitter=200, qdepth=8)),
             ("slow", dict(latency=700, bandwidth=150, seek=400, jitter=3000, qdepth=1)),
         ]
-        ks, case, kept = set(), 5, None
+        ks, case, kept = set(), 7, None
         for pname, p in sets:
             for seed in (1, 20261124):
                 name = "%d-timing-%s-seed%d" % (case, pname, seed)
@@ -340,15 +362,15 @@ def main():
                     len(rows), min(svcs), max(svcs), sorted(kset)), repro=tcmd)
                 kept = kept or (reqs, p, seed)
 
-        # 9: the check can fail: predicting with the wrong seed must not give one constant.
+        # 11: the check can fail: predicting with the wrong seed must not give one constant.
         if kept:
             reqs, p, seed = kept
             kset = {k for *_, k in timing_offsets(reqs, p, seed + 1)}
-            ck.verdict("9-timing-wrong-seed",
+            ck.verdict("11-timing-wrong-seed",
                        None if len(kset) > 1 else "the wrong seed predicted every request",
                        "%d different offsets with seed %d" % (len(kset), seed + 1))
         else:
-            ck.verdict("9-timing-wrong-seed", "no timing run to check")
+            ck.verdict("11-timing-wrong-seed", "no timing run to check")
 
     print("%d passed, %d failed" % (ck.passed, ck.failed))
     return 1 if ck.failed else 0

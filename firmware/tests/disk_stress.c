@@ -9,8 +9,8 @@
  *
  * Plan (sectors of 512 bytes; gen = generation of a write, part of the pattern):
  *  1. GET_ID, then the sequential region [SEQ_LBA, SEQ_LBA + SEQ_SECTORS) is written with
- *     gen 1 in chunks of seq_w[] sectors (cycled), in batches of WINDOW requests notified at
- *     once, completions polled; FLUSH; read back in chunks of seq_r[] sectors, every byte checked.
+ *     gen 1 in chunks of seq_w[] sectors (cycled), in batches of WINDOW (the driver's
+ *     VBLK_SLOTS, a 22nd is refused) requests notified at once, completions polled; FLUSH; read back in chunks of seq_r[] sectors, every byte checked.
  *  2. RAND_BATCHES batches, gen 2 + b: n = 1 + rnd() % 16 writes to distinct 64 KiB slots of
  *     the random region, each 1 + rnd() % 128 sectors at a random offset in its slot
  *     (rnd() = xorshift32 from RAND_SEED; a slot drawn twice in a batch is drawn again),
@@ -28,7 +28,7 @@
 #define SLOT_SECTORS   128u
 #define RAND_BATCHES   4u
 #define RAND_SEED      0x2545f491u
-#define WINDOW         16u
+#define WINDOW         VBLK_SLOTS   /* the driver's limit: 21 requests in flight */
 #define NEED_SECTORS   (RAND_LBA + RAND_SLOTS * SLOT_SECTORS)
 #define NBUF           32u
 #define BUF_BASE       0x80200000u   /* NBUF buffers of 64 KiB above the test image */
@@ -195,6 +195,11 @@ static void sweep(uint32_t type, const uint8_t *sizes, uint32_t nsizes, uint32_t
 			n = end - lba;
 		start(type, lba, n, gen);
 		lba += n;
+		if (dev.inflight == WINDOW) {
+			/* 13: the queue is full: one more is refused, nothing changes */
+			CHECK_EQ(13, vblk_submit(&dev, type, lba, buf_of(0), VBLK_SECTOR_BYTES, 99), VBLK_EFULL);
+			CHECK_EQ(13, dev.inflight, WINDOW);
+		}
 		if (dev.inflight == WINDOW || lba == end) {
 			vblk_notify(&dev);
 			drain(0);
