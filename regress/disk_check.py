@@ -14,12 +14,15 @@ Cases (each prints PASS/FAIL <name>; the last line is "N passed, N failed"):
   5-iss-image      build/umbra-iss writes the same image and console as build/umbra.
   6-readonly       with --disk-readonly the program fails (exit 3: the device offers F_RO) and
                    the image is unchanged.
-  7..10-timing-*   disk_timing.elf for two seeds and two --disk-* parameter sets: for each
-                   request, (interrupt mcycle) - (notify mcycle) - (service time predicted by
-                   the model of docs/architecture.md) is the same constant K for every request
-                   of every run, and 0 <= K <= K_MAX; the stats' io.latency_min/max_cycles are
-                   the predicted extremes. A mismatch prints the request, the predicted and the
-                   measured interrupt cycle.
+  7..10-timing-*   disk_timing.elf for two seeds and two --disk-* parameter sets: the timing
+                   model of docs/architecture.md, replayed here (DiskModel) from each notify's
+                   mcycle, predicts every completion -- 16 requests one at a time, then 10 at
+                   once (queue depth, media serialisation, completion order); each interrupt's
+                   mcycle minus its predicted completion is the same constant K for every
+                   request of every run, 0 <= K <= K_MAX; the used ring's order is the
+                   predicted one; the stats' io.completions and io.latency_{min,mean,max,p50,
+                   p99}_cycles equal the predicted latencies'. A mismatch prints the request,
+                   the predicted and the measured interrupt cycle.
   11-timing-wrong-seed  the same check fed the wrong seed must find mismatches (the check can fail).
 """
 
@@ -118,42 +121,96 @@ def splitmix64(state):
     return state, z ^ (z >> 31)
 
 
-def predict(reqs, p, seed):
-    """Service time (completion - acceptance) of each request issued alone on an idle disk."""
-    rng, last, out = seed, 0, []
-    for r in reqs:
+class DiskModel:
+    """model/virtio_blk.c rule 5 replayed: acceptance in avail order while fewer than qdepth
+    are in service, start = max(accept, media_free), done = start + latency + seek + transfer
+    + jitter (one splitmix64 draw per accepted request), completions in (done, acceptance) order."""
+
+    def __init__(self, p, seed):
+        self.p, self.rng, self.last, self.media_free = p, seed, 0, 0
+
+    def schedule(self, r, now):
+        p = self.p
+        start = max(now, self.media_free)
         seek = xfer = jitter = 0
         if r["type"] in (0, 1):   # IN, OUT
-            seek = p["seek"] * (abs(r["lba"] - last)).bit_length()
+            seek = p["seek"] * abs(r["lba"] - self.last).bit_length()
             xfer = -(-r["bytes"] * 100 // p["bandwidth"])
-            last = r["lba"] + r["bytes"] // SECTOR
+            self.last = r["lba"] + r["bytes"] // SECTOR
         if p["jitter"]:
-            rng, z = splitmix64(rng)
+            self.rng, z = splitmix64(self.rng)
             jitter = z % (p["jitter"] + 1)
-        out.append(p["latency"] + seek + xfer + jitter)
-    return out
+        self.media_free = start + seek + xfer
+        return start + p["latency"] + seek + xfer + jitter
+
+    def run(self, reqs, arrival):
+        """Completion cycle of each of reqs, all made available at arrival on an idle disk;
+        and the request indices in completion order."""
+        pending, inflight, done, order, seq = list(range(len(reqs))), [], {}, [], 0
+        now = arrival
+        while True:
+            while pending and len(inflight) < self.p["qdepth"]:
+                k = pending.pop(0)
+                inflight.append((self.schedule(reqs[k], now), seq, k))
+                seq += 1
+            if not inflight:
+                return [done[k] for k in range(len(reqs))], order
+            inflight.sort()
+            now, _, k = inflight.pop(0)
+            done[k] = now
+            order.append(k)
 
 
-REQ_LINE = re.compile(r"^req (\d+) type (\d+) lba (\d+) bytes (\d+) notify (\d+) irq (\d+)$")
+REQ_LINE = re.compile(r"^(b?req) (\d+) type (\d+) lba (\d+) bytes (\d+) notify (\d+)(?: irq (\d+))?$")
+BIRQ_LINE = re.compile(r"^birq (\d+) (\d+)$")
+BDONE_LINE = re.compile(r"^bdone (\d+) tag (\d+)$")
 
 
 def parse_timing(out):
-    reqs = []
+    """(one-at-a-time requests, burst requests, burst interrupt cycles, burst used-ring tags)."""
+    reqs, burst, birq, bdone = [], [], [], []
     for line in out.splitlines():
         m = REQ_LINE.match(line)
         if m:
-            k, t, lba, n, c0, c1 = map(int, m.groups())
-            reqs.append(dict(k=k, type=t, lba=lba, bytes=n, notify=c0, irq=c1))
-    return reqs
+            r = dict(k=int(m.group(2)), type=int(m.group(3)), lba=int(m.group(4)),
+                     bytes=int(m.group(5)), notify=int(m.group(6)))
+            if m.group(1) == "req":
+                r["irq"] = int(m.group(7))
+                reqs.append(r)
+            else:
+                burst.append(r)
+        elif BIRQ_LINE.match(line):
+            birq.append(int(BIRQ_LINE.match(line).group(2)))
+        elif BDONE_LINE.match(line):
+            bdone.append(int(BDONE_LINE.match(line).group(2)))
+    return reqs, burst, birq, bdone
 
 
-def timing_offsets(reqs, p, seed):
-    """[(request, predicted service, measured irq - notify, K)] for one run."""
-    rows = []
-    for r, svc in zip(reqs, predict(reqs, p, seed)):
-        delta = (r["irq"] - r["notify"]) & M32
-        rows.append((r, svc, delta, delta - svc))
-    return rows
+def timing_rows(t, p, seed):
+    """[(what, request, predicted completion, measured interrupt, K)] for one run, the times
+    on the guest's mcycle with each notify as the arrival; latencies (done - arrival); and a
+    problem with the burst's shape (interrupt count, used-ring order) or None."""
+    reqs, burst, birq, bdone = t
+    disk, rows, lats = DiskModel(p, seed), [], []
+    for r in reqs:
+        (done,), _ = disk.run([r], r["notify"])
+        rows.append(("req", r, done, r["irq"], r["irq"] - done))
+        lats.append(done - r["notify"])
+    done, order = disk.run(burst, burst[0]["notify"])
+    lats += [d - burst[0]["notify"] for d in done]
+    shape = None
+    if len(birq) != len(burst):
+        shape = "burst: %d interrupts for %d requests" % (len(birq), len(burst))
+    elif bdone != order:
+        shape = "burst: used-ring order %s, predicted %s" % (bdone, order)
+    for i, k in enumerate(order[:len(birq)]):
+        rows.append(("breq", burst[k], done[k], birq[i], birq[i] - done[k]))
+    return rows, lats, shape
+
+
+def nearest_rank(values, pct):
+    v = sorted(values)
+    return v[(len(v) * pct + 99) // 100 - 1]
 
 
 def run(cmd, timeout, **kw):
@@ -332,40 +389,46 @@ def main():
                 tcmd = [args.umbra, "--quiet", "--seed", str(seed), "--stats", tstats] + \
                     ["--disk-%s=%d" % kv for kv in p.items()] + [args.timing]
                 trc, tout, terr = run(tcmd, args.timeout)
-                reqs = parse_timing(tout)
-                if trc != 0 or len(reqs) < 16:
-                    ck.verdict(name, "exit %s, %d request lines: %s" % (trc, len(reqs), last(terr)),
-                               repro=tcmd)
+                t = parse_timing(tout)
+                if trc != 0 or len(t[0]) < 16 or len(t[1]) < 8:
+                    ck.verdict(name, "exit %s, %d+%d request lines: %s" % (
+                        trc, len(t[0]), len(t[1]), last(terr)), repro=tcmd)
                     continue
-                rows = timing_offsets(reqs, p, seed)
-                kset = {k for _, _, _, k in rows}
+                rows, lats, shape = timing_rows(t, p, seed)
+                kset = {k for *_, k in rows}
                 ks |= kset
                 js = json.load(open(tstats))
-                svcs = [s for _, s, _, _ in rows]
-                why = None
-                if len(ks) != 1 or not 0 <= min(ks) <= K_MAX:
-                    kref = min(ks, key=lambda k: -sum(1 for *_, kk in rows if kk == k))
-                    bad = [(r, s, dl) for r, s, dl, k in rows if k != kref or not 0 <= k <= K_MAX]
-                    for r, s, dl in bad[:5]:
-                        print("    req %d type %d lba %d bytes %d: predicted irq at mcycle %d "
-                              "(notify %d + service %d + K %d), taken at %d" % (
-                                  r["k"], r["type"], r["lba"], r["bytes"],
-                                  (r["notify"] + s + kref) & M32, r["notify"], s, kref, r["irq"]))
-                    why = "interrupt - notify - predicted service is not one constant in " \
-                          "0..%d (seen %s)" % (K_MAX, sorted(ks))
-                elif (js.get("io.latency_min_cycles"), js.get("io.latency_max_cycles"),
-                      js.get("io.completions")) != (min(svcs), max(svcs), len(svcs)):
-                    why = "stats latency min/max/completions %s/%s/%s, predicted %d/%d/%d" % (
-                        js.get("io.latency_min_cycles"), js.get("io.latency_max_cycles"),
-                        js.get("io.completions"), min(svcs), max(svcs), len(svcs))
-                ck.verdict(name, why, "%d requests, service %d..%d cycles, K = %s" % (
-                    len(rows), min(svcs), max(svcs), sorted(kset)), repro=tcmd)
-                kept = kept or (reqs, p, seed)
+                kref = max(kset, key=lambda k: sum(1 for *_, kk in rows if kk == k))
+                why = shape
+                if why is None and (len(ks) != 1 or not 0 <= kref <= K_MAX):
+                    for what, r, done, irq, k in rows:
+                        if k != kref or not 0 <= k <= K_MAX:
+                            print("    %s %d type %d lba %d bytes %d: notify at mcycle %d, "
+                                  "completion predicted at %d, interrupt predicted at %d "
+                                  "(+K %d), taken at %d" % (
+                                      what, r["k"], r["type"], r["lba"], r["bytes"], r["notify"],
+                                      done, done + kref, kref, irq))
+                    why = "interrupt - predicted completion is not one constant in 0..%d " \
+                          "(seen %s)" % (K_MAX, sorted(ks))
+                want = dict(completions=len(lats), latency_min_cycles=min(lats),
+                            latency_max_cycles=max(lats),
+                            latency_p50_cycles=nearest_rank(lats, 50),
+                            latency_p99_cycles=nearest_rank(lats, 99))
+                got = {key: js.get("io." + key) for key in want}
+                if why is None and got != want:
+                    why = "stats %s, predicted %s" % (got, want)
+                mean = js.get("io.latency_mean_cycles", -1)
+                if why is None and abs(mean - sum(lats) / len(lats)) > 0.01:
+                    why = "io.latency_mean_cycles %s, predicted %.6f" % (mean, sum(lats) / len(lats))
+                ck.verdict(name, why, "%d requests (%d in one burst), latency %d..%d cycles, "
+                           "K = %s" % (len(lats), len(t[1]), min(lats), max(lats), sorted(kset)),
+                           repro=tcmd)
+                kept = kept or (t, p, seed)
 
         # 11: the check can fail: predicting with the wrong seed must not give one constant.
         if kept:
-            reqs, p, seed = kept
-            kset = {k for *_, k in timing_offsets(reqs, p, seed + 1)}
+            t, p, seed = kept
+            kset = {k for *_, k in timing_rows(t, p, seed + 1)[0]}
             ck.verdict("11-timing-wrong-seed",
                        None if len(kset) > 1 else "the wrong seed predicted every request",
                        "%d different offsets with seed %d" % (len(kset), seed + 1))
