@@ -3,6 +3,13 @@
 
 #include "platform.h"
 
+/*
+ * Invariants (vblk_check):
+ *  1. free_mask has bits only for slots 0..VBLK_SLOTS-1.
+ *  2. inflight = slots not free = avail.idx - used_seen (submitted, not yet reaped).
+ *  3. The device has not used more than was made available: used.idx - used_seen <= inflight.
+ */
+
 /* virtio-mmio registers (virtio 1.1 §4.2.2). */
 #define REG_MAGIC            0x000u
 #define REG_VERSION          0x004u
@@ -211,6 +218,21 @@ uint32_t vblk_ack_irq(struct vblk *d)
 	if (v)
 		wr(d, REG_INT_ACK, v);
 	return v;
+}
+
+int vblk_check(const struct vblk *d)
+{
+	uint32_t busy = ~d->free_mask & ((1u << VBLK_SLOTS) - 1u), n = 0;
+
+	if (d->free_mask & ~((1u << VBLK_SLOTS) - 1u))
+		return 1;
+	for (; busy; busy &= busy - 1u)
+		n++;
+	if (n != d->inflight || (uint16_t)(d->avail.idx - d->used_seen) != d->inflight)
+		return 2;
+	if ((uint16_t)(*(const volatile uint16_t *)&d->used.idx - d->used_seen) > d->inflight)
+		return 3;
+	return 0;
 }
 
 uint32_t vblk_device_status(const struct vblk *d)

@@ -100,6 +100,8 @@ int vblk_reap(struct vblk *d, struct vblk_done *out);
 /* Read and clear InterruptStatus; returns what was set (bit 0 used ring, bit 1 configuration). */
 uint32_t vblk_ack_irq(struct vblk *d);
 uint32_t vblk_device_status(const struct vblk *d);
+/* Sanity of the driver's own state: 0, or the number of the first rule broken (rules in virtio_blk.c). */
+int vblk_check(const struct vblk *d);
 /* Status = 0: the device drops everything in flight and forgets the queue. */
 void vblk_reset(struct vblk *d);
 

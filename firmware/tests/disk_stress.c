@@ -181,6 +181,7 @@ static void drain(uint32_t keep)
 	while (dev.inflight > keep) {
 		take(&c);
 		finish(&c);
+		CHECK_EQ(47, vblk_check(&dev), 0);
 	}
 }
 
