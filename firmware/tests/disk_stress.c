@@ -5,12 +5,14 @@
 /*
  * Runs the same on umbra, umbra-iss and QEMU (-device virtio-blk-device, modern), on any
  * zeroed image of at least 64 MiB. regress/disk_check.py replays the plan below and checks
- * the image byte for byte afterwards; keep the two in step (PLAN_* and pat()).
+ * the image byte for byte afterwards; keep the two in step (the constants below, seq_w[],
+ * rnd() and pat()).
  *
  * Plan (sectors of 512 bytes; gen = generation of a write, part of the pattern):
  *  1. GET_ID, then the sequential region [SEQ_LBA, SEQ_LBA + SEQ_SECTORS) is written with
- *     gen 1 in chunks of seq_w[] sectors (cycled), in batches of WINDOW (the driver's
- *     VBLK_SLOTS, a 22nd is refused) requests notified at once, completions polled; FLUSH; read back in chunks of seq_r[] sectors, every byte checked.
+ *     gen 1 in chunks of seq_w[] sectors (cycled), in batches of WINDOW requests (the
+ *     driver's VBLK_SLOTS; a 22nd is refused) notified at once, completions polled; FLUSH;
+ *     read back in chunks of seq_r[] sectors the same way, every byte checked.
  *  2. RAND_BATCHES batches, gen 2 + b: n = 1 + rnd() % 16 writes to distinct 64 KiB slots of
  *     the random region, each 1 + rnd() % 128 sectors at a random offset in its slot
  *     (rnd() = xorshift32 from RAND_SEED; a slot drawn twice in a batch is drawn again),
