@@ -4,7 +4,7 @@
 
 /*
  * Runs the same on umbra, umbra-iss and QEMU (-device virtio-blk-device, modern), on any
- * zeroed image of at least 64 MiB. regress/disk_check.py replays the plan below and checks
+ * zeroed writable image of at least NEED_SECTORS (34 MiB; the scripts use 64 MiB). regress/disk_check.py replays the plan below and checks
  * the image byte for byte afterwards; keep the two in step (the constants below, seq_w[],
  * rnd() and pat()).
  *
