@@ -220,6 +220,8 @@ def run(cmd, timeout, **kw):
         return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     except subprocess.TimeoutExpired:
         return None, "", "timeout after %g s" % timeout
+    except OSError as e:   # e.g. strace or QEMU not installed (make deps)
+        return -1, "", "cannot run %s: %s" % (cmd[0], e.strerror)
 
 
 def zero_image(path):
