@@ -29,6 +29,9 @@ SUITES = [
      "--trace-on writes the window around the first event; console, status and image as a plain run"),
     ("rvtest", "python3 regress/rvtest.py --sim 'build/umbra --quiet --lockstep' build/fw/rvtest/*.elf",
      "riscv-tests convention programs report through tohost (umbra in lockstep)"),
+    ("disk", "python3 regress/disk_check.py",
+     "the disk image holds what the guest wrote (and equals QEMU's), FLUSH reaches fsync, "
+     "completion interrupts come at the cycles the timing model predicts"),
     ("iss-cli", "bash testbench/test_cli.sh build/umbra-iss",
      "the instruction-set model refuses bad input like build/umbra"),
     ("iss-directed", "python3 regress/directed.py --umbra build/umbra-iss build/fw/tests/*.elf",
