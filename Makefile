@@ -40,6 +40,7 @@ include firmware/rvtest/rvtest.mk
 include firmware/demo/demo.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
+include regress/regress.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.
