@@ -41,6 +41,7 @@ include firmware/demo/demo.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
 include regress/regress.mk
+include waves/waves.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.

@@ -3,6 +3,8 @@
 import os
 import xml.etree.ElementTree as ET
 
+DETAIL_LINES = 8   # lines of a failure's console tail or diff shown under it
+
 
 def summary(results, not_run, out=print):
     """The table (test, config, seed, result, cycles, wall time), then one reproduce line per
@@ -20,6 +22,8 @@ def summary(results, not_run, out=print):
         out("%s %s: %s" % (r.status, r.run.id, r.reason))
         out("    log: %s" % os.path.join(r.run.out_dir, "log.txt"))
         out("    reproduce: %s" % r.reproduce)
+        for line in r.detail.splitlines()[:DETAIL_LINES]:
+            out("    | " + line)
         if r.waves:
             for line in r.waves:
                 out("    " + line)

@@ -144,7 +144,15 @@ def waves(res, stop, window):
     return lines
 
 
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv):
+    # Ctrl-C and a CI's SIGTERM both end the regression with a report of what finished (also
+    # when the runner was started with SIGINT ignored, as a background job is).
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     args = parse_args(argv)
     path = rlist.list_path(args.list)
     list_name = os.path.splitext(os.path.basename(path))[0]
@@ -203,6 +211,7 @@ def main(argv):
     except KeyboardInterrupt:
         interrupted = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # the report below must get written
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nregress: interrupted: stopping the runs in flight", flush=True)
         stop.stop()
         for t in threads:
