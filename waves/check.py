@@ -187,11 +187,51 @@ def main():
                 passed += 1
                 print("PASS %s (screenshot %s)" % (gtkw, os.path.join(OUT, name + ".png")))
             sys.stdout.flush()
+        # The check must be able to fail: a save file with a renamed signal and a missing filter.
+        problems = check_broken(display)
+        if problems:
+            failed += 1
+            print("FAIL a broken save file is not refused:")
+            for p in problems:
+                print("    " + p)
+        else:
+            passed += 1
+            print("PASS a broken save file is refused (missing signal, missing filter)")
     finally:
         xvfb.terminate()
         xvfb.wait()
+    # The filter's disassembly against GNU objdump on every test program.
+    elfs = sorted(glob.glob("build/fw/tests/*.elf") + glob.glob("build/fw/rvtest/*.elf"))
+    r = subprocess.run([sys.executable, "waves/check_disasm.py"] + elfs, capture_output=True,
+                       text=True)
+    for line in r.stdout.splitlines()[:-1]:
+        print(line)
+    if r.returncode == 0:
+        passed += 1
+    else:
+        failed += 1
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def check_broken(display):
+    """Problems with the check itself: it must report a renamed signal and a missing filter."""
+    src = "waves/pipeline.gtkw"
+    broken = os.path.join(OUT, "broken.gtkw")
+    with open(src, encoding="utf-8") as f:
+        text = f.read()
+    bogus = "umbra.umbra_soc.u_core.no_such_signal_q[31:0]"
+    text = text.replace("umbra.umbra_soc.u_core.if_pc[31:0]", bogus, 1)
+    text = text.replace("^>1 build/waves/filter_insn", "^>1 build/waves/no_such_filter", 1)
+    with open(broken, "w", encoding="utf-8") as f:
+        f.write(text)
+    got = "\n".join(check_one(broken, display))
+    problems = []
+    if "missing signal " + bogus not in got:
+        problems.append("the renamed signal %s was not reported" % bogus)
+    if "Could not find filter process" not in got:
+        problems.append("the missing filter build/waves/no_such_filter was not reported")
+    return problems
 
 
 if __name__ == "__main__":

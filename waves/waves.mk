@@ -46,5 +46,5 @@ waves:
 	echo "gtkwave: gtkwave $(WAVES_OUT)/$(TEST).fst waves/pipeline.gtkw   (also waves/mmu.gtkw, waves/irq.gtkw, waves/disk.gtkw)"; \
 	exit $$rc
 
-waves-check: $(UMBRA_BIN) $(FILTER_INSN) fw-tests
+waves-check: $(UMBRA_BIN) $(FILTER_INSN) fw-tests rvtests
 	python3 waves/check.py
