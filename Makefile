@@ -20,6 +20,9 @@ help:
 	@echo "  make test          everything fast enough for CI; ends with 'N passed, N failed'"
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
+	@echo "  make regress       a regression list: LIST=quick|full JOBS=n SEEDS=n|SEED=n WAVES=1 (regress/README.md)"
+	@echo "  make waves TEST=t  build/waves/t.fst of directed test t, and the gtkwave command to open it"
+	@echo "  make waves-check   every waves/*.gtkw opened in gtkwave under Xvfb, with screenshots"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -27,6 +30,7 @@ help:
 	@echo "  make tb-test       build/umbra's bad-input handling"
 	@echo "  make fw-qemu       the directed firmware tests on QEMU alone"
 	@echo "  make icarus-fw-tests  the directed tests on the Icarus build, checked against umbra"
+	@echo "  make regress-selftest the regression runner's own tests (failing fixtures, Ctrl-C, waves)"
 
 deps:
 	@sh tools/deps.sh

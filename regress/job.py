@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import directed  # noqa: E402  (QEMU's command line: one definition, shared with directed.py)
@@ -149,8 +150,8 @@ class QemuReference:
         with slot["lock"]:
             if slot["exec"] is None or slot["exec"].interrupted:
                 name = os.path.splitext(os.path.basename(elf))[0]
-                d = os.path.join(self.root, "qemu", name + ("" if not bootargs else
-                                                            ".%08x" % (hash(bootargs) & 0xffffffff)))
+                tag = ".%08x" % zlib.crc32(bootargs.encode()) if bootargs else ""
+                d = os.path.join(self.root, "qemu", name + tag)
                 os.makedirs(d, exist_ok=True)
                 cmd = qemu_cmd(elf, bootargs, d)
                 qemu_disk_reset(cmd)

@@ -231,7 +231,8 @@ def main(argv):
     passed, failed = report.summary(finished, not_run)
     junit = os.path.join(args.out, "junit.xml")
     report.junit(junit, list_name, finished, not_run, seeds)
-    print("junit: %s" % junit)
+    report.junit(os.path.join(list_dir, "junit.xml"), list_name, finished, not_run, seeds)
+    print("junit: %s (and %s/junit.xml)" % (junit, list_dir))
     if interrupted:
         print("regress: interrupted: %d of %d runs finished, %d did not run"
               % (len(finished), len(runs), len(not_run)))
