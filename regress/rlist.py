@@ -61,6 +61,16 @@ def list_path(name, root="regress/lists"):
     return os.path.join(root, name + ".toml")
 
 
+def known_lists(directory):
+    """" (lists: full, quick)" for an error message, or "" when the directory has none."""
+    try:
+        names = sorted(os.path.splitext(n)[0] for n in os.listdir(directory or ".")
+                       if n.endswith(".toml"))
+    except OSError:
+        names = []
+    return " (lists: %s)" % ", ".join(names) if names else ""
+
+
 def _want(cond, where, msg):
     if not cond:
         raise ListError("%s: %s" % (where, msg))
@@ -97,10 +107,9 @@ def load(path):
         with open(path, "rb") as f:
             doc = tomllib.load(f)
     except FileNotFoundError:
-        lists = sorted(os.path.splitext(n)[0] for n in os.listdir(os.path.dirname(path) or ".")
-                       if n.endswith(".toml")) if os.path.isdir(os.path.dirname(path) or ".") else []
-        raise ListError("%s: no such list%s" % (path, (" (lists: %s)" % ", ".join(lists))
-                                                if lists else ""))
+        raise ListError("%s: no such list%s" % (path, known_lists(os.path.dirname(path))))
+    except OSError as e:
+        raise ListError("%s: %s" % (path, e.strerror))
     except tomllib.TOMLDecodeError as e:
         raise ListError("%s: not valid TOML: %s" % (path, e))
 
