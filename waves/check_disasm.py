@@ -6,13 +6,30 @@ A word passes when both name the same mnemonic. A word objdump decodes but umbra
 refuses (another extension), and CSR accesses and fence forms objdump leaves as .word (a
 read-only or unknown CSR decodes, then traps; fence.tso and pause are fences) are counted apart, not as failures; a word umbra's decoder accepts
 but objdump does not know, or a different mnemonic, is a failure (first 10 printed).
-Last line "N passed, N failed" (one test: the comparison).
+It also checks the filter's side of gtkwave's protocol (a line out for every line in, x/z values
+echoed) and that a bad command line is refused. Last line "N passed, N failed" (one test).
 """
 import re
 import subprocess
 import sys
 
 LINE = re.compile(r"^\s*([0-9a-f]+):\t([0-9a-f]{8})\s+\t(\S+)")
+
+
+def protocol_problems():
+    """gtkwave's side of the filter: one line out per line in, whatever comes in; a bad
+    command line is refused with one error line."""
+    problems = []
+    p = subprocess.run(["build/waves/filter_insn"], input="xxxxxxxx\n\n00000013\nzz\n",
+                       capture_output=True, text=True, timeout=10)
+    if p.stdout.splitlines() != ["xxxxxxxx", "", "nop", "zz"]:
+        problems.append("values x/empty/nop/z came back as %r" % p.stdout.splitlines())
+    p = subprocess.run(["build/waves/filter_insn", "--bogus-option"], capture_output=True, text=True,
+                       input="", timeout=10)
+    err = p.stderr.strip().splitlines()
+    if p.returncode != 2 or len(err) != 1 or not err[0].startswith("filter_insn: error: "):
+        problems.append("--bogus: exit %d, stderr %r" % (p.returncode, p.stderr))
+    return problems
 
 
 def main():
@@ -35,7 +52,7 @@ def main():
         print("FAIL disasm: %d words in, %d lines out" % (len(words), len(ours)))
         print("0 passed, 1 failed")
         return 1
-    bad, other_ext, csr_only = [], 0, 0
+    bad, other_ext, csr_only = protocol_problems(), 0, 0
     for (elf, addr, word, theirs), mine in zip(words, ours):
         mine = mine.split("?")[-1].split()[0] if mine != "-" else "illegal"
         if mine == "illegal":
@@ -48,7 +65,7 @@ def main():
         if mine != theirs:
             bad.append("%s %s: %s is %s, objdump says %s" % (elf, addr, word, mine, theirs))
     if bad:
-        print("FAIL disasm-vs-objdump: %d of %d words differ" % (len(bad), len(words)))
+        print("FAIL disasm-vs-objdump: %d problems in %d words" % (len(bad), len(words)))
         for b in bad[:10]:
             print("    " + b)
         print("0 passed, 1 failed")
