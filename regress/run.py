@@ -223,9 +223,15 @@ def main(argv):
     ids = {r.run.id for r in finished}
     not_run = [run for run in runs if run.id not in ids]
     if args.waves and not interrupted:
-        for res in finished:
-            if res.status != "PASS":
-                res.waves = waves(res, stop, args.waves_window)
+        try:
+            for res in finished:
+                if res.status != "PASS":
+                    res.waves = waves(res, stop, args.waves_window)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            stop.stop()
+            print("\nregress: interrupted while tracing failed runs: the summary follows")
 
     print("\n=== regress %s: summary" % list_name)
     passed, failed = report.summary(finished, not_run)
