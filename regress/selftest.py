@@ -13,6 +13,7 @@ build/regress-selftest/, so regress/out/ and the quick list stay untouched. Numb
   8. same seed, same stats JSON; another seed, other cycles (so the comparison can fail)
   9. a per-run time limit turns a slow run into TIMEOUT with a reproduce line
  10. bad input (list, key, seed, jobs, --only, glob): one "regress: error:" line, exit 2
+ 11. make waves TEST=isa_alu writes build/waves/isa_alu.fst; a missing or unknown TEST is refused
 Prints PASS/FAIL per case and "N passed, N failed".
 """
 import json
@@ -237,6 +238,23 @@ class Tests:
             want(len(lines) == 1 and lines[0].startswith("regress: error: ") and text in lines[0],
                  "%s: stderr %r, want one 'regress: error: ...%s...' line"
                  % (" ".join(args), err, text))
+
+    def case11(self):
+        fst = "build/waves/isa_alu.fst"
+        if os.path.exists(fst):
+            os.remove(fst)
+        p = subprocess.run(["make", "-s", "--no-print-directory", "waves", "TEST=isa_alu"],
+                           capture_output=True, text=True, timeout=300)
+        want(p.returncode == 0 and os.path.getsize(fst) > 0, "make waves TEST=isa_alu: exit %d, "
+             "%s\n%s" % (p.returncode, p.stdout, p.stderr))
+        want("gtkwave: gtkwave %s waves/pipeline.gtkw" % fst in p.stdout, "no gtkwave command")
+        for arg, text in (("TEST=no_such_test", "there is no firmware/tests/no_such_test.c"),
+                          ("TEST=", "make waves needs TEST=<name>")):
+            p = subprocess.run(["make", "-s", "--no-print-directory", "waves", arg],
+                               capture_output=True, text=True, timeout=60)
+            errors = [l for l in p.stderr.splitlines() if l.startswith("umbra: error: ")]
+            want(p.returncode != 0 and len(errors) == 1 and text in errors[0],
+                 "make waves %s: exit %d, stderr %r" % (arg, p.returncode, p.stderr))
 
 
 def main():

@@ -42,7 +42,7 @@ waves:
 	@$(UMBRA_BIN) --quiet --trace $(WAVES_OUT)/$(TEST).fst \
 		$(if $(TRACE_START),--trace-start $(TRACE_START)) $(if $(TRACE_END),--trace-end $(TRACE_END)) \
 		$(FW_OUT)/tests/$(TEST).elf >$(WAVES_OUT)/$(TEST).console; rc=$$?; \
-	echo "waves: $(WAVES_OUT)/$(TEST).fst"; \
+	echo "waves: $(WAVES_OUT)/$(TEST).fst (console: $(WAVES_OUT)/$(TEST).console)"; \
 	echo "gtkwave: gtkwave $(WAVES_OUT)/$(TEST).fst waves/pipeline.gtkw   (also waves/mmu.gtkw, waves/irq.gtkw, waves/disk.gtkw)"; \
 	exit $$rc
 
