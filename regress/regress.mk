@@ -1,5 +1,5 @@
-# regress/regress.mk: the regression runner (make regress, make waves TEST=...) and the
-# runner's self-test fixtures (build/fw/fixtures/<name>.elf from firmware/tests/fixtures/<name>.c).
+# regress/regress.mk: make regress (regress/run.py over a list of regress/lists/), make
+# regress-selftest, and the runner's fixtures (firmware/tests/fixtures/<name>.c -> build/fw/fixtures/<name>.elf).
 
 LIST    ?= quick
 SEEDS   ?=
