@@ -4,26 +4,18 @@
 
 WAVES_OUT    := $(BUILD)/waves
 FILTER_INSN  := $(WAVES_OUT)/filter_insn
-WAVES_TESTS  := $(BUILD)/unit/test_disasm
 
 .PHONY: waves waves-check filter-insn
 filter-insn: $(FILTER_INSN)
 build: $(FILTER_INSN)
 
-$(WAVES_OUT)/obj/%.o: waves/%.c waves/disasm.h
+$(WAVES_OUT)/obj/%.o: waves/%.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -iquote model -iquote waves -c -o $@ $<
+	$(HOST_CC) $(HOST_CFLAGS) -iquote model -c -o $@ $<
 
-$(FILTER_INSN): $(WAVES_OUT)/obj/filter_insn.o $(WAVES_OUT)/obj/disasm.o $(MODEL_LIB)
+# The disassembler (model/disasm.c, shared with the lockstep report) is in the model library.
+$(FILTER_INSN): $(WAVES_OUT)/obj/filter_insn.o $(MODEL_LIB)
 	$(HOST_CC) -o $@ $^
-
-# The disassembler's cmocka test runs with `make unit-test`.
-$(WAVES_TESTS): waves/test/test_disasm.c $(WAVES_OUT)/obj/disasm.o $(MODEL_LIB)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote model -iquote waves \
-		-o $@ $(filter %.c %.o,$^) $(MODEL_LIB) -lcmocka
-unit-test: $(WAVES_TESTS)
-UNIT_BINS += $(WAVES_TESTS)
 
 -include $(wildcard $(WAVES_OUT)/obj/*.d)
 

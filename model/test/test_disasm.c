@@ -1,4 +1,4 @@
-/* test_disasm.c: cmocka tests of waves/disasm.c (encodings from riscv64-unknown-elf-as). */
+/* test_disasm.c: cmocka tests of model/disasm.c (encodings from riscv64-unknown-elf-as). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

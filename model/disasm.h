@@ -1,4 +1,4 @@
-/* disasm.h: RV32IM/Zicsr/Zifencei/privileged disassembler for waveform viewing (waves/filter_insn). */
+/* disasm.h: RV32IM/Zicsr/Zifencei/privileged disassembler (gtkwave's waves/filter_insn, the lockstep report). */
 #ifndef UMBRA_DISASM_H
 #define UMBRA_DISASM_H
 
