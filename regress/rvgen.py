@@ -52,6 +52,11 @@ SIMS = {
     "iss": ["build/umbra-iss", "--quiet", "--max-cycles", "20000000"],
     "rtl": ["build/umbra", "--quiet", "--max-cycles", "20000000"],
 }
+# Per-program options drawn from the seed: the RTL runs each program at one of four memory
+# latencies, so pipeline hazards are met at different timings (the signature must not change).
+SEEDED = {
+    "rtl": lambda seed: ["--mem-latency", str(1 + seed % 4)],
+}
 # Targets that perform misaligned loads/stores in hardware (their 'misaligned' lines are absent).
 HW_MISALIGNED = {"qemu"}
 MISALIGNED_NOTE = ("note: misaligned loads/stores: QEMU performs them in hardware, umbra traps and "
@@ -233,9 +238,9 @@ class Program:
         if depth < 2:
             kinds += [("loop", 2), ("backward", 2)]
         if mode == M:
-            kinds += [("mstatus", 1), ("tvec", 1), ("fault", 1)]
+            kinds += [("mstatus", 1), ("tvec", 1), ("fault", 1), ("smc", 1)]
             if self.vm:
-                kinds += [("pte", 2)]
+                kinds += [("pte", 2), ("mprv", 2)]
             if self.opts.misaligned:
                 kinds += [("misaligned", 3)]
         if mode == S:
@@ -429,6 +434,42 @@ class Program:
         return [self.r.choice(["fence", "fence.i", "fence rw, rw", "fence r, w", "fence w, r",
                                "fence iorw, iorw"])]
 
+    def i_mprv(self, mode, ctx, avoid, depth, pending, here):
+        """An M-mode load or store translated with the privilege in MPP (MPRV=1), then MPRV
+        and MPP restored (env.S rule 5). A fault traps with MPP=M, so the handler runs untranslated
+        and returns to the instruction that clears MPRV."""
+        r = self.r
+        as_mode = r.choice([S, U])
+        tmp = self.rd(avoid | {0})
+        if r.random() < 0.5:
+            op, size = r.choice(LOADS)
+            lines, base, imm = self.base_for(self.data_target(as_mode, size), avoid | {tmp})
+            access = "%s x%d, %d(x%d)" % (op, self.rd(avoid | {tmp}), imm, base)
+        else:
+            op, size = r.choice(STORES)
+            lines, base, imm = self.base_for(self.data_target(as_mode, size), avoid | {tmp})
+            access = "%s x%d, %d(x%d)" % (op, self.rs(), imm, base)
+        return (lines + ["li x%d, 0x%x" % (tmp, 0x20000 | (as_mode << 11)), "csrs mstatus, x%d" % tmp,
+                         access, "li x%d, 0x21800" % tmp, "csrc mstatus, x%d" % tmp])
+
+    def i_smc(self, mode, ctx, avoid, depth, pending, here):
+        """Self-modifying code: store a random ALU instruction over the next slot, fence.i,
+        execute it (the I-side must see the D-side's store)."""
+        r = self.r
+        a = self.rd(avoid | {0})
+        v = self.rd(avoid | {0, a})
+        slot = self.label()
+        rd = self.rd(avoid)
+        if r.random() < 0.5:
+            f3, f7 = r.choice([(0, 0), (0, 0x20), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (5, 0x20),
+                               (6, 0), (7, 0), (0, 1), (1, 1), (4, 1), (5, 1), (6, 1), (7, 1)])
+            word = (f7 << 25) | (self.rs() << 20) | (self.rs() << 15) | (f3 << 12) | (rd << 7) | 0x33
+        else:
+            f3 = r.choice([0, 2, 3, 4, 6, 7])
+            word = ((self.imm12() & 0xfff) << 20) | (self.rs() << 15) | (f3 << 12) | (rd << 7) | 0x13
+        return ["la x%d, %s" % (a, slot), "li x%d, 0x%08x" % (v, word), "sw x%d, 0(x%d)" % (v, a),
+                "fence.i", "%s:" % slot, "nop"]
+
     def i_pte(self, mode, ctx, avoid, depth, pending, here):
         """Rewrite a data page's PTE (or the superpage's) with new permissions, then flush."""
         r = self.r
@@ -488,7 +529,13 @@ class Program:
             out.append("B%d:" % i)
             for lines in self.items(r.randint(25, 90), mode, ctx, set()):
                 out += [s if s.endswith(":") else "\t" + s for s in lines]
-            if mode != M:
+            nxt = modes[i + 1] if i + 1 < len(modes) else M
+            if mode == S and nxt == U and r.random() < 0.5:
+                # straight into the U block with sret (its entry code in M is skipped)
+                tmp = self.rd({0})
+                out += ["\tla x%d, B%d" % (tmp, i + 1), "\tcsrw sepc, x%d" % tmp,
+                        "\tli x%d, 0x100" % tmp, "\tcsrc sstatus, x%d" % tmp, "\tsret"]
+            elif mode != M:
                 out += ["\tecall", "\t.word RVGEN_TO_M"]
             out.append("\tj %s" % ("B%d_start" % (i + 1) if i + 1 < len(modes) else "rvgen_finish"))
             # at most 8 bytes a line (li and la are two instructions): the block fits its pages
@@ -625,7 +672,8 @@ def run_one(seed, args, sims):
         elf = build(seed, args.opts, args.outdir)
     except RuntimeError as e:
         return seed, [str(e)], {}
-    results = {name: run(sims[name] + [elf], args.timeout) for name in args.sims}
+    results = {name: run(sims[name] + SEEDED.get(name, lambda _: [])(seed) + [elf], args.timeout)
+               for name in args.sims}
     why = judge(args.sims, results)
     if why is None and not args.keep:
         for ext in (".S", ".elf"):
