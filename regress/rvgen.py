@@ -128,6 +128,8 @@ class Program:
         self.vm = opts.vm and self.r.random() < 0.75
         self.pte = {}        # L0 index -> PTE (initial page table)
         self.super_pte = 0
+        self.hot = [(self.r.randrange(L["RVGEN_DATA_PAGES"]), self.r.randrange(L["RVGEN_WINDOW"]))
+                    for _ in range(6)]
 
     # ---- helpers -------------------------------------------------------------------------
     def label(self):
@@ -194,16 +196,20 @@ class Program:
                                                          (PTE_U if mode == U else 0))
 
     def data_target(self, mode, size, misaligned=False):
-        """(address, note) of a data access: a window of a data page, through one of its
-        mappings when translated."""
+        """Address of a data access in a window of a data page, through one of its mappings
+        when translated. Half the time one of a few hot spots, so that stores and loads of
+        different sizes meet at the same bytes (forwarding, partial overlap)."""
         r = self.r
-        k = r.randrange(L["RVGEN_DATA_PAGES"])
-        if misaligned:
-            off = r.randrange(0, L["RVGEN_WINDOW"] - size + 1)
-            if off % size == 0:
-                off += 1
+        if r.random() < 0.5:
+            k, off = r.choice(self.hot)
+            off -= off % size
         else:
-            off = r.randrange(0, L["RVGEN_WINDOW"] // size) * size
+            k, off = r.randrange(L["RVGEN_DATA_PAGES"]), r.randrange(0, L["RVGEN_WINDOW"] - size + 1)
+            off -= off % size
+        if misaligned:
+            off = min(off + r.randrange(1, size), L["RVGEN_WINDOW"] - size)
+            if off % size == 0:
+                off -= 1
         if mode == M or not self.vm:
             return L["RVGEN_DATA_PA"] + 4096 * k + off
         where = r.random()
@@ -233,7 +239,7 @@ class Program:
     def item(self, mode, ctx, avoid, depth, pending, here):
         r = self.r
         kinds = [("alu_rr", 22), ("alu_imm", 14), ("li", 10), ("upper", 3), ("load", 10),
-                 ("store", 9), ("branch", 6), ("jump", 3), ("csr", 6), ("trap", 3),
+                 ("store", 9), ("branch", 6), ("jump", 3), ("csr", 6), ("trap", 3), ("misfetch", 1),
                  ("fence", 1)]
         if depth < 2:
             kinds += [("loop", 2), ("backward", 2)]
@@ -314,7 +320,7 @@ class Program:
 
     def i_branch(self, mode, ctx, avoid, depth, pending, here):
         lab = self.label()
-        pending.append((here + 1 + self.r.randrange(1, 6), lab))
+        pending.append((here + 1 + self.r.randrange(0, 6), lab))
         rs1 = self.rs()
         rs2 = rs1 if self.r.random() < 0.15 else self.rs()
         return ["%s x%d, x%d, %s" % (self.r.choice(BRANCHES), rs1, rs2, lab)]
@@ -328,6 +334,16 @@ class Program:
         off = self.r.choice([0, 4, 8, -4, 12])
         return ["la x%d, %s%+d" % (tmp, lab, -off),
                 "jalr x%d, %d(x%d)" % (self.rd(avoid), off, tmp)]
+
+    def i_misfetch(self, mode, ctx, avoid, depth, pending, here):
+        """jalr to a target 2 bytes off alignment: instruction-address-misaligned at the jalr,
+        mtval = the target, rd not written (misaligned jal/branch are kept out: QEMU 7.2
+        reports a stale mtval for them)."""
+        lab = self.label()
+        pending.append((here + 1 + self.r.randrange(0, 3), lab))
+        tmp = self.rd(avoid | {0})
+        off = self.r.choice([2, -2, 6, 10])
+        return ["la x%d, %s" % (tmp, lab), "jalr x%d, %d(x%d)" % (self.rd(avoid), off, tmp)]
 
     def i_backward(self, mode, ctx, avoid, depth, pending, here):
         """A backward jump without a loop: forward to a trampoline that jumps back."""
@@ -479,16 +495,24 @@ class Program:
         pa = L["RVGEN_DATA_PA"] + 4096 * k
         choice = r.random()
         if choice < 0.45:
+            va = pa
             addr, pte = L["RVGEN_PT_PA"] + 4096 + 4 * ((pa >> 12) & 0x3ff), leaf(pa, self.rand_perm())
         elif choice < 0.9:
-            idx = ((L["RVGEN_ALIAS_VA"] >> 12) & 0x3ff) + k
-            addr, pte = L["RVGEN_PT_PA"] + 4096 + 4 * idx, leaf(pa, self.rand_perm())
+            va = L["RVGEN_ALIAS_VA"] + 4096 * k
+            addr, pte = L["RVGEN_PT_PA"] + 4096 + 4 * ((va >> 12) & 0x3ff), leaf(pa, self.rand_perm())
         else:
+            va = L["RVGEN_SUPER_VA"] + (pa - L["RVGEN_ENV_PA"])
             addr = L["RVGEN_PT_PA"] + 4 * (L["RVGEN_SUPER_VA"] >> 22)
             pte = leaf(L["RVGEN_ENV_PA"], self.rand_perm(leaf_only=True))
-        fence = r.choice(["sfence.vma", "sfence.vma zero, zero"])
-        return ["li x%d, 0x%x" % (a, addr), "li x%d, 0x%x" % (v, pte), "sw x%d, 0(x%d)" % (v, a),
-                fence]
+        lines = ["li x%d, 0x%x" % (a, addr), "li x%d, 0x%x" % (v, pte), "sw x%d, 0(x%d)" % (v, a)]
+        f = r.random()
+        if f < 0.3:
+            return lines + ["sfence.vma"]
+        if f < 0.5:
+            return lines + ["sfence.vma zero, zero"]
+        # only the page that changed (any byte of it), any or no ASID register
+        return lines + ["li x%d, 0x%x" % (a, va + r.randrange(4096)),
+                        "sfence.vma x%d, x%d" % (a, r.choice([0, self.rs()]))]
 
     # ---- the program -----------------------------------------------------------------------
     def text(self):
