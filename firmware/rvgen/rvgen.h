@@ -34,6 +34,9 @@
 #define RVGEN_HOLE_VA     0x80180000
 #define RVGEN_SUPER_VA    0x40000000
 #define RVGEN_BADSUPER_VA 0x40400000
+#define RVGEN_NOMEM_VA    0x80181000   /* leaf onto RVGEN_NOMEM_PA: an access fault */
+#define RVGEN_BADWALK_VA  0x40800000   /* its L0 table is at RVGEN_NOMEM_PA: the walk faults */
+#define RVGEN_NOMEM_PA    0x1000f000   /* nothing answers there (QEMU's virt too) */
 
 /* devices (platform.h's values, without C suffixes) */
 #define RVGEN_FINISHER    0x00100000
