@@ -60,6 +60,11 @@ SEEDED = {
 # nothing answers (QEMU 7.2: get_physical_address returns TRANSLATE_FAIL); programs for a run
 # with such a target leave that case out.
 WALK_FAULT_IS_PAGE_FAULT = {"qemu"}
+# Targets on which csrrs/csrrc to a read-only CSR with rs1 != x0 holding zero does not trap
+# (QEMU 7.2 decides on the value; the Zicsr spec on the register: it is a write, illegal).
+RO_ZERO_WRITE_IS_READ = {"qemu"}
+RO_NOTE = ("note: csrrs/csrrc to a read-only CSR with rs1 != x0 holding zero: QEMU 7.2 reads, the "
+           "Zicsr spec (umbra) traps; generated only when QEMU is not a target")
 WALK_NOTE = ("note: a page-table walk that reads where nothing answers: QEMU 7.2 raises a page fault, "
              "the privileged spec an access fault (umbra); generated only when QEMU is not a target")
 # Targets that perform misaligned loads/stores in hardware (their 'misaligned' lines are absent).
@@ -117,9 +122,10 @@ PERMS = [PTE_R, PTE_R | PTE_W, PTE_R | PTE_X, PTE_R | PTE_W | PTE_X, PTE_X, PTE_
 class Options:
     """What the generator may use (the exclusion switches of the command line)."""
 
-    def __init__(self, vm=True, priv=True, misaligned=True, nomem=True, badwalk=True):
+    def __init__(self, vm=True, priv=True, misaligned=True, nomem=True, badwalk=True,
+                 ro_zero_write=True):
         self.vm, self.priv, self.misaligned, self.nomem = vm, priv, misaligned, nomem
-        self.badwalk = badwalk
+        self.badwalk, self.ro_zero_write = badwalk, ro_zero_write
 
 
 class Program:
@@ -381,11 +387,15 @@ class Program:
         d = self.rd(avoid)
         if mask is None and name == "mhartid" and r.random() < 0.6:
             # a read-only CSR: csrrs/csrrc with x0 or uimm 0 only read it; any other form writes
-            # and is illegal (csrrw/csrrwi always write)
-            return [r.choice(["csrrs x%d, mhartid, x0" % d, "csrrci x%d, mhartid, 0" % d,
-                              "csrrs x%d, mhartid, x%d" % (d, r.randrange(1, 32)),
-                              "csrrsi x%d, mhartid, %d" % (d, r.randrange(1, 32)),
-                              "csrrwi x%d, mhartid, 0" % d, "csrrw x0, mhartid, x0"])]
+            # and is illegal (csrrw/csrrwi always write), even when rs1 (not x0) holds zero
+            src = self.rd(avoid | {0})
+            value = r.choice([0, 0, 1, self.value() | 1]) if self.opts.ro_zero_write else \
+                self.value() | 1
+            return r.choice([["csrrs x%d, mhartid, x0" % d], ["csrrci x%d, mhartid, 0" % d],
+                             ["li x%d, 0x%x" % (src, value),
+                              "%s x%d, mhartid, x%d" % (r.choice(["csrrs", "csrrc"]), d, src)],
+                             ["csrrsi x%d, mhartid, %d" % (d, r.randrange(1, 32))],
+                             ["csrrwi x%d, mhartid, 0" % d], ["csrrw x0, mhartid, x0"]])
         if mask is None:
             return ["csrr x%d, %s" % (d, name)]
         op = r.choice(["csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci", "csrr"])
@@ -741,6 +751,8 @@ def run_all(args, sims):
         print(MISALIGNED_NOTE)
     if args.opts.vm and args.opts.nomem and not args.opts.badwalk:
         print(WALK_NOTE)
+    if not args.opts.ro_zero_write:
+        print(RO_NOTE)
     seeds = range(args.seed, args.seed + args.count)
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for seed, why, results in pool.map(lambda s: run_one(s, args, sims), seeds):
@@ -900,7 +912,8 @@ def main():
         ap.error("--sim names a target twice: %s" % args.sim)
     args.opts = Options(vm=not args.no_vm, priv=not args.no_priv, misaligned=not args.no_misaligned,
                         nomem=not args.no_bus_faults,
-                        badwalk=not (WALK_FAULT_IS_PAGE_FAULT & set(args.sims)))
+                        badwalk=not (WALK_FAULT_IS_PAGE_FAULT & set(args.sims)),
+                        ro_zero_write=not (RO_ZERO_WRITE_IS_READ & set(args.sims)))
     args.exclude_flags = [f for f, on in (("--no-vm", args.no_vm), ("--no-priv", args.no_priv),
                                           ("--no-misaligned", args.no_misaligned),
                                           ("--no-bus-faults", args.no_bus_faults)) if on]
