@@ -200,13 +200,13 @@ class Program:
         if depth < 2:
             kinds += [("loop", 2), ("backward", 2)]
         if mode == M:
-            kinds += [("mstatus", 1), ("tvec", 1), ("fault", 1), ("smc", 1)]
+            kinds += [("mstatus", 1), ("tvec", 1), ("fault", 1), ("smc", 1), ("xret", 1)]
             if self.vm:
                 kinds += [("pte", 2), ("mprv", 2)]
             if self.opts.misaligned:
                 kinds += [("misaligned", 3)]
         if mode == S:
-            kinds += [("tvec", 1), ("sfence", 1)]
+            kinds += [("tvec", 1), ("sfence", 1), ("xret", 1)]
         if mode != M:
             kinds += [("privileged", 3)]
         total = sum(w for _, w in kinds)
@@ -368,7 +368,8 @@ class Program:
                 "%s x%d, %s, x%d" % (r.choice(["csrrs", "csrrc"]), self.rd(avoid), csr, src)]
 
     def i_tvec(self, mode, ctx, avoid, depth, pending, here):
-        """Write a random (mode 0..3) trap vector, read it back, restore the handler."""
+        """Write a random (mode 0..3) trap vector, read it back, restore the handler in direct
+        or vectored mode (exceptions go to the base in both)."""
         r = self.r
         name, handler = ("mtvec", "rvgen_mtrap") if mode == M and r.random() < 0.6 \
             else ("stvec", "rvgen_strap")
@@ -377,7 +378,19 @@ class Program:
         return ["li x%d, 0x%x" % (src, self.value()),
                 "csrrw x%d, %s, x%d" % (self.rd(avoid), name, src),
                 "csrr x%d, %s" % (self.rd(avoid), name),
-                "la x%d, %s" % (tmp, handler), "csrw %s, x%d" % (name, tmp)]
+                "la x%d, %s" % (tmp, handler), "ori x%d, x%d, %d" % (tmp, tmp, r.randrange(2)),
+                "csrw %s, x%d" % (name, tmp)]
+
+    def i_xret(self, mode, ctx, avoid, depth, pending, here):
+        """mret (M) or sret (S) to the same mode, as a forward jump: MPP=M or SPP=S, the
+        target in mepc or sepc. Leaves MPP=U, MPIE=1 as every trap return does (env.S rule 5)."""
+        lab = self.label()
+        pending.append((here + 1 + self.r.randrange(0, 4), lab))
+        tmp = self.rd(avoid | {0})
+        epc, status, bits, ret = ("mepc", "mstatus", 0x1800, "mret") if mode == M else \
+            ("sepc", "sstatus", 0x100, "sret")
+        return ["la x%d, %s" % (tmp, lab), "csrw %s, x%d" % (epc, tmp),
+                "li x%d, 0x%x" % (tmp, bits), "csrs %s, x%d" % (status, tmp), ret]
 
     def i_trap(self, mode, ctx, avoid, depth, pending, here):
         r = self.r
