@@ -77,8 +77,9 @@ class Program:
         self.nlabel = 0
         self.recent = []
         self.vm = opts.vm and self.r.random() < 0.75
-        self.pte = {}        # L0 index -> PTE (initial page table)
-        self.super_pte = 0
+        # two address spaces (root, L0 table each), same code mappings, different data ones
+        self.pte = [{}, {}]          # L0 index -> PTE, per address space
+        self.super_pte = [0, 0]
         self.hot = [(self.r.randrange(L["RVGEN_DATA_PAGES"]), self.r.randrange(L["RVGEN_WINDOW"]))
                     for _ in range(6)]
 
@@ -118,19 +119,33 @@ class Program:
 
     # ---- address map ---------------------------------------------------------------------
     def build_tables(self):
-        """Initial Sv32 tables: env and code identity (U per block), data pages at two
-        virtual addresses with random permissions, a hole, a superpage and a misaligned one."""
+        """Initial Sv32 tables of both address spaces: env and code identity (U per block),
+        data pages at two virtual addresses with random permissions (the alias of page k is
+        page k + space in the second), a hole, a superpage, a misaligned one, no memory."""
         r = self.r
-        for va in range(L["RVGEN_ENV_PA"], L["RVGEN_ENV_PA"] + L["RVGEN_ENV_SIZE"], 4096):
-            self.pte[(va >> 12) & 0x3ff] = leaf(va, PTE_R | PTE_W | PTE_X)
-        for k in range(L["RVGEN_DATA_PAGES"]):
-            pa = L["RVGEN_DATA_PA"] + 4096 * k
-            self.pte[(pa >> 12) & 0x3ff] = leaf(pa, self.rand_perm())
-            self.pte[((L["RVGEN_ALIAS_VA"] >> 12) & 0x3ff) + k] = leaf(pa, self.rand_perm())
-        self.pte[(L["RVGEN_HOLE_VA"] >> 12) & 0x3ff] = leaf(L["RVGEN_DATA_PA"], PTE_R) & ~PTE_V \
-            if r.random() < 0.5 else 0
-        self.super_pte = leaf(L["RVGEN_ENV_PA"], self.rand_perm(leaf_only=True))
-        self.pte[(L["RVGEN_NOMEM_VA"] >> 12) & 0x3ff] = leaf(L["RVGEN_NOMEM_PA"], self.rand_perm(True))
+        for space, pte in enumerate(self.pte):
+            for va in range(L["RVGEN_ENV_PA"], L["RVGEN_ENV_PA"] + L["RVGEN_ENV_SIZE"], 4096):
+                pte[(va >> 12) & 0x3ff] = leaf(va, PTE_R | PTE_W | PTE_X)
+            for k in range(L["RVGEN_DATA_PAGES"]):
+                pa = L["RVGEN_DATA_PA"] + 4096 * k
+                pte[(pa >> 12) & 0x3ff] = leaf(pa, self.rand_perm())
+                pte[((L["RVGEN_ALIAS_VA"] >> 12) & 0x3ff) + k] = leaf(self.alias_pa(space, k),
+                                                                      self.rand_perm())
+            pte[(L["RVGEN_HOLE_VA"] >> 12) & 0x3ff] = leaf(L["RVGEN_DATA_PA"], PTE_R) & ~PTE_V \
+                if r.random() < 0.5 else 0
+            self.super_pte[space] = leaf(L["RVGEN_ENV_PA"], self.rand_perm(leaf_only=True))
+            pte[(L["RVGEN_NOMEM_VA"] >> 12) & 0x3ff] = leaf(L["RVGEN_NOMEM_PA"], self.rand_perm(True))
+
+    @staticmethod
+    def alias_pa(space, k):
+        return L["RVGEN_DATA_PA"] + 4096 * ((k + space) % L["RVGEN_DATA_PAGES"])
+
+    @staticmethod
+    def root_pa(space):
+        return L["RVGEN_PT_PA"] + 0x2000 * space
+
+    def satp(self, space):
+        return 0x80000000 | (self.root_pa(space) >> 12)
 
     def rand_perm(self, leaf_only=False):
         """Random R/W/X (W-only reserved and, at level 0, none = a fault) and U. A superpage
@@ -144,8 +159,9 @@ class Program:
     def code_pte(self, blk, mode):
         pa = L["RVGEN_CODE_PA"] + blk * L["RVGEN_BLOCK_SIZE"]
         for off in range(0, L["RVGEN_BLOCK_SIZE"], 4096):
-            self.pte[((pa + off) >> 12) & 0x3ff] = leaf(pa + off, PTE_R | PTE_X |
-                                                         (PTE_U if mode == U else 0))
+            for pte in self.pte:
+                pte[((pa + off) >> 12) & 0x3ff] = leaf(pa + off, PTE_R | PTE_X |
+                                                       (PTE_U if mode == U else 0))
 
     def data_target(self, mode, size, misaligned=False):
         """Address of a data access in a window of a data page, through one of its mappings
@@ -202,11 +218,13 @@ class Program:
         if mode == M:
             kinds += [("mstatus", 1), ("tvec", 1), ("fault", 1), ("smc", 1), ("xret", 1)]
             if self.vm:
-                kinds += [("pte", 2), ("mprv", 2)]
+                kinds += [("pte", 2), ("mprv", 2), ("satp", 1)]
             if self.opts.misaligned:
                 kinds += [("misaligned", 3)]
         if mode == S:
             kinds += [("tvec", 1), ("sfence", 1), ("xret", 1)]
+            if self.vm and not ctx["tvm"]:
+                kinds += [("satp", 1)]
         if mode != M:
             kinds += [("privileged", 3)]
         total = sum(w for _, w in kinds)
@@ -471,23 +489,34 @@ class Program:
         return ["la x%d, %s" % (a, slot), "li x%d, 0x%08x" % (v, word), "sw x%d, 0(x%d)" % (v, a),
                 "fence.i", "%s:" % slot, "nop"]
 
+    def i_satp(self, mode, ctx, avoid, depth, pending, here):
+        """Switch address space (ASID 0 in both: QEMU flushes on an ASID change only, so
+        sfence.vma follows); code and environment are mapped alike in both."""
+        r = self.r
+        tmp = self.rd(avoid | {0})
+        return ["li x%d, 0x%x" % (tmp, self.satp(r.randrange(2))),
+                "csrrw x%d, satp, x%d" % (self.rd(avoid), tmp),
+                r.choice(["sfence.vma", "sfence.vma zero, zero"])]
+
     def i_pte(self, mode, ctx, avoid, depth, pending, here):
         """Rewrite a data page's PTE (or the superpage's) with new permissions, then flush."""
         r = self.r
         a = self.rd(avoid | {0})
         v = self.rd(avoid | {0, a})
         k = r.randrange(L["RVGEN_DATA_PAGES"])
+        space = r.randrange(2)
+        root, l0 = self.root_pa(space), self.root_pa(space) + 4096
         pa = L["RVGEN_DATA_PA"] + 4096 * k
         choice = r.random()
         if choice < 0.45:
             va = pa
-            addr, pte = L["RVGEN_PT_PA"] + 4096 + 4 * ((pa >> 12) & 0x3ff), leaf(pa, self.rand_perm())
+            addr, pte = l0 + 4 * ((pa >> 12) & 0x3ff), leaf(pa, self.rand_perm())
         elif choice < 0.9:
             va = L["RVGEN_ALIAS_VA"] + 4096 * k
-            addr, pte = L["RVGEN_PT_PA"] + 4096 + 4 * ((va >> 12) & 0x3ff), leaf(pa, self.rand_perm())
+            addr, pte = l0 + 4 * ((va >> 12) & 0x3ff), leaf(self.alias_pa(space, k), self.rand_perm())
         else:
             va = L["RVGEN_SUPER_VA"] + (pa - L["RVGEN_ENV_PA"])
-            addr = L["RVGEN_PT_PA"] + 4 * (L["RVGEN_SUPER_VA"] >> 22)
+            addr = root + 4 * (L["RVGEN_SUPER_VA"] >> 22)
             pte = leaf(L["RVGEN_ENV_PA"], self.rand_perm(leaf_only=True))
         lines = ["li x%d, 0x%x" % (a, addr), "li x%d, 0x%x" % (v, pte), "sw x%d, 0(x%d)" % (v, a)]
         f = r.random()
@@ -521,8 +550,8 @@ class Program:
                 # block 0 starts in M: random initial registers
                 enter += ["li x%d, 0x%x" % (x, self.value()) for x in range(1, 32) if x != 4]
                 if self.vm:
-                    satp = 0x80000000 | (L["RVGEN_PT_PA"] >> 12)
-                    enter += ["li t0, 0x%x" % satp, "csrw satp, t0", "sfence.vma"]
+                    enter += ["li t0, 0x%x" % self.satp(r.randrange(2)), "csrw satp, t0",
+                              "sfence.vma"]
             elif mode != M:
                 ctx = {"tvm": r.random() < 0.3, "tw": r.random() < 0.3}
                 bits = (r.getrandbits(32) & 0x000c0000) | (0x00100000 if ctx["tvm"] else 0) | \
@@ -567,17 +596,17 @@ class Program:
         return out
 
     def tables(self):
-        """Root (L1) then the L0 table of the 4 MiB at RAM_BASE."""
-        l0_pa = L["RVGEN_PT_PA"] + 4096
-        root = {L["RVGEN_ENV_PA"] >> 22: ((l0_pa >> 12) << 10) | PTE_V,
-                L["RVGEN_SUPER_VA"] >> 22: self.super_pte,
-                # PPN[0] != 0 in a superpage: misaligned, a page fault on every access
-                L["RVGEN_BADSUPER_VA"] >> 22: leaf(L["RVGEN_ENV_PA"] + 0x1000, PTE_R | PTE_W),
-                # a next-level table where nothing answers: the walk itself faults
-                L["RVGEN_BADWALK_VA"] >> 22: ((L["RVGEN_NOMEM_PA"] >> 12) << 10) | PTE_V}
+        """Per address space: the root (L1), then the L0 table of the 4 MiB at RAM_BASE."""
         out = ["\t.section .pt, \"a\""]
-        for table in (root, self.pte):
-            out += table_words(table)
+        for space in range(2):
+            l0_pa = self.root_pa(space) + 4096
+            root = {L["RVGEN_ENV_PA"] >> 22: ((l0_pa >> 12) << 10) | PTE_V,
+                    L["RVGEN_SUPER_VA"] >> 22: self.super_pte[space],
+                    # PPN[0] != 0 in a superpage: misaligned, a page fault on every access
+                    L["RVGEN_BADSUPER_VA"] >> 22: leaf(L["RVGEN_ENV_PA"] + 0x1000, PTE_R | PTE_W),
+                    # a next-level table where nothing answers: the walk itself faults
+                    L["RVGEN_BADWALK_VA"] >> 22: ((L["RVGEN_NOMEM_PA"] >> 12) << 10) | PTE_V}
+            out += table_words(root) + table_words(self.pte[space])
         return out
 
 

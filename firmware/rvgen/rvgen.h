@@ -27,7 +27,7 @@
 #define RVGEN_DATA_PA     0x80100000
 #define RVGEN_DATA_PAGES  4
 #define RVGEN_WINDOW      256
-#define RVGEN_PT_PA       0x80200000
+#define RVGEN_PT_PA       0x80200000   /* address space n: root at +0x2000n, L0 table at +0x2000n+0x1000 */
 
 /* virtual aliases (Sv32) of the data pages */
 #define RVGEN_ALIAS_VA    0x80140000
