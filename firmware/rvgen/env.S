@@ -2,7 +2,8 @@
  *
  * Rules the generated code and this file keep (regress/rvgen.py relies on them):
  *  1. tp (x4) points to rvgen_env for the whole run; generated code reads it, never writes it.
- *     Everything below rvgen_env is mapped identically (va = pa, U=0) when Sv32 is on.
+ *     The environment's RVGEN_ENV_SIZE bytes are mapped identically (va = pa, RWX, U=0) in
+ *     every address space, so the S handler runs translated and the M handler untranslated.
  *  2. The M handler (mtvec) and the S handler (stvec) save all registers, record the trap in the
  *     log (cause, epc, tval, info = previous mode | 0x100 when taken in S), step over the trapping
  *     instruction and return. They never trap themselves.
