@@ -15,15 +15,27 @@ build: $(FIXTURES)
 
 $(FW_OUT)/fixtures/%.elf: firmware/tests/fixtures/%.c $(FW_LIB) $(FW_LDSCRIPT) $(FW_LIB_HDRS)
 	@mkdir -p $(@D)
-	$(FW_CC) $(FW_CFLAGS) $(FW_LDFLAGS) -o $@ $< $(FW_LIB) -lgcc
+	$(FW_CC) $(FW_CFLAGS) $(FW_LDFLAGS) -o $@ $< $(FW_LIB) $(FW_LIBGCC)
 
 REGRESS_ARGS := --list $(LIST) --jobs $(JOBS) $(if $(SEEDS),--seeds $(SEEDS)) \
                 $(if $(SEED),--seed $(SEED)) $(if $(filter-out 0,$(WAVES)),--waves)
 
+# The nightly list also runs RVGEN_COUNT random programs (regress/README-rvgen.md) on QEMU,
+# umbra-iss and umbra in lockstep, from seed RVGEN_SEED (default: SEED, else 1000).
+RVGEN_COUNT ?= 3000
+RVGEN_SEED  ?= $(or $(SEED),1000)
+
 regress:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build
-	@python3 regress/run.py $(REGRESS_ARGS)
+	@if [ "$(LIST)" = full ]; then \
+		python3 regress/run.py $(REGRESS_ARGS); rc=$$?; \
+		set -o pipefail; python3 regress/rvgen.py --jobs $(JOBS) --seed $(RVGEN_SEED) \
+			--count $(RVGEN_COUNT) | sed '/^PASS rvgen/d' || rc=1; \
+		exit $$rc; \
+	else \
+		python3 regress/run.py $(REGRESS_ARGS); \
+	fi
 
 # The runner's own tests: a failing fixture, JUnit, reproduce lines, Ctrl-C, waves, bad input.
 regress-selftest: build
