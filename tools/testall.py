@@ -19,7 +19,7 @@ SUITES = [
     # (name, command, what it shows)
     ("lint", "make -s lint", "verilator --lint-only -Wall is clean"),
     ("unit", "make -s unit-test", "cmocka unit tests of the C models and harness"),
-    ("block", "make -s block-test", "block-level benches (CLINT, PLIC) on Verilator and Icarus"),
+    ("block", "make -s block-test", "block-level benches (CLINT, PLIC, GWB store path) on Verilator and Icarus"),
     ("cli", "bash testbench/test_cli.sh build/umbra", "bad input gets one clear line and a non-zero exit"),
     ("directed", "python3 regress/directed.py build/fw/tests/*.elf",
      "directed tests: umbra and QEMU agree byte for byte"),
