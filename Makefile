@@ -20,6 +20,7 @@ help:
 	@echo "  make test          everything fast enough for CI; ends with 'N passed, N failed'"
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
+	@echo "  make synth         yosys: cells and flops per block of the core with and without the GWB"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"

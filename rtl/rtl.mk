@@ -12,3 +12,12 @@ lint: deps
 			$(RTL_SRCS) --top-module $(RTL_TOP) || exit 1; \
 	done
 	@echo "lint: clean"
+
+# yosys synthesis of the core with and without the GWB: cells and flops per block
+# (tools/synth.py; the table is also in $(BUILD)/synth/report.txt and docs/gwb.md).
+SYNTH_SRCS := $(RTL_PKG) $(filter-out $(RTL_PKG) rtl/umbra_soc.sv rtl/umbra_xbar.sv rtl/umbra_clint.sv \
+                rtl/umbra_plic.sv,$(RTL_SRCS))
+
+.PHONY: synth
+synth: deps
+	@python3 tools/synth.py --build $(BUILD) $(SYNTH_SRCS)

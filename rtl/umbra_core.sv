@@ -589,14 +589,14 @@ module umbra_core
   assign rvfi_mem_wmask_o  = (mem_access && dec_store) ? lsu_mask : 4'b0;
   assign rvfi_mem_rdata_o  = (mem_access && dec_load) ? lsu_word_rdata : 32'b0;
   assign rvfi_mem_wdata_o  = (mem_access && dec_store) ? lsu_word_wdata : 32'b0;
-  assign rvfi_gwb_valid_o  = retire && gwb_append;
+  assign rvfi_gwb_valid_o  = Gwb && retire && gwb_append;
   assign rvfi_gwb_addr_o   = rvfi_gwb_valid_o ? gwb_addr : 32'b0;
   assign rvfi_gwb_word0_o  = rvfi_gwb_valid_o ? gwb_word0 : 32'b0;
   assign rvfi_gwb_word1_o  = rvfi_gwb_valid_o ? gwb_word1 : 32'b0;
 
   logic gwb_full;   // GWB-full exception this cycle
-  assign gwb_full     = exc && (exc_cause == umbra_pkg::ExcGwbFull);
-  assign perf_event_o = {3'b0, gwb_full, gwb_append, ptw_busy, dtlb_miss, itlb_miss};
+  assign gwb_full     = Gwb && exc && (exc_cause == umbra_pkg::ExcGwbFull);
+  assign perf_event_o = {3'b0, gwb_full, Gwb && gwb_append, ptw_busy, dtlb_miss, itlb_miss};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -318,7 +318,7 @@ module umbra_csr
     for (int i = 0; i < NumHpm; i++) begin
       hpm_d[i] = (hpm_event[i] && !mcountinhibit_q[3 + i]) ? hpm_q[i] + 64'd1 : hpm_q[i];
     end
-    if (gwb_append_i) gwb_idx_d = gwb_idx_q + 13'd1;
+    if (Gwb && gwb_append_i) gwb_idx_d = gwb_idx_q + 13'd1;
 
     if (do_write) begin
       unique casez (csr_addr_i)
@@ -360,10 +360,10 @@ module umbra_csr
           if (Gwb) hpm_d[hpm_idx][31:0] = wval;
         12'b1011_1000_0110, 12'b1011_1000_0111:
           if (Gwb) hpm_d[hpm_idx][63:32] = wval;
-        umbra_pkg::CsrMgwbctl:  gwb_en_d   = wval[0];
-        umbra_pkg::CsrMgwbbase: gwb_base_d = wval[31:3];
-        umbra_pkg::CsrMgwbidx:  gwb_idx_d  = wval[12:0];
-        umbra_pkg::CsrMgwbcap:  if (cap_legal) gwb_cap_d = wval[12:0];
+        umbra_pkg::CsrMgwbctl:  if (Gwb) gwb_en_d   = wval[0];
+        umbra_pkg::CsrMgwbbase: if (Gwb) gwb_base_d = wval[31:3];
+        umbra_pkg::CsrMgwbidx:  if (Gwb) gwb_idx_d  = wval[12:0];
+        umbra_pkg::CsrMgwbcap:  if (Gwb && cap_legal) gwb_cap_d = wval[12:0];
         default: ;
       endcase
     end
@@ -475,7 +475,7 @@ module umbra_csr
       mtval_q         <= mtval_d;
       stval_q         <= stval_d;
       satp_q          <= satp_d;
-      gwb_en_q        <= Gwb && gwb_en_d;
+      gwb_en_q        <= gwb_en_d;
       gwb_base_q      <= gwb_base_d;
       gwb_idx_q       <= gwb_idx_d;
       gwb_cap_q       <= gwb_cap_d;

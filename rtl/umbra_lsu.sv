@@ -109,16 +109,18 @@ module umbra_lsu
   assign traced = Gwb && gwb_en_i && we_i && mmu_traced_i;
   assign full   = (gwb_idx_i >= gwb_cap_i);
 
-  assign gwb_addr_o  = {gwb_base_i + 29'(gwb_idx_i), 3'b000};
-  assign gwb_word0_o = {paddr_q, size_i};
+  // (Gwb = 0: constant 0, so that synthesis drops the record datapath.)
+  assign gwb_addr_o  = Gwb ? {gwb_base_i + 29'(gwb_idx_i), 3'b000} : 32'b0;
+  assign gwb_word0_o = Gwb ? {paddr_q, size_i} : 32'b0;
   always_comb begin
     unique case (size_i)
       2'd0:    gwb_word1_o = {24'b0, wdata_i[7:0]};
       2'd1:    gwb_word1_o = {16'b0, wdata_i[15:0]};
       default: gwb_word1_o = wdata_i;
     endcase
+    if (!Gwb) gwb_word1_o = 32'b0;
   end
-  assign gwb_append_o = (state_q == LsWaitHi) && drsp_valid_i && !drsp_err_i;
+  assign gwb_append_o = Gwb && (state_q == LsWaitHi) && drsp_valid_i && !drsp_err_i;
 
   // Which record word a request in this state carries (full-word, physical).
   assign rec_lo = (state_q == LsWait) || (state_q == LsAppendLo);

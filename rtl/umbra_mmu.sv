@@ -111,7 +111,7 @@ module umbra_mmu
   assign unused_itlb_traced = itlb_traced;
 
   // T of the hit D-TLB entry; the answer below is ok_o only on a hit when translating.
-  assign d_traced_o = d_xlate && dtlb_hit && dtlb_traced;
+  assign d_traced_o = Gwb && d_xlate && dtlb_hit && dtlb_traced;
 
   // Permission checks on the TLB entries.
   logic if_perm_fault, d_perm_fault;
