@@ -21,6 +21,7 @@ help:
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
 	@echo "  make synth         yosys: cells and flops per block of the core with and without the GWB"
+	@echo "  make waves TEST=t  FST of a directed test (default gwb_full) and a gtkwave save file for it"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -41,6 +42,7 @@ include firmware/rvtest/rvtest.mk
 include firmware/demo/demo.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
+include waves/waves.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.

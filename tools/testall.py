@@ -21,6 +21,7 @@ SUITES = [
     ("unit", "make -s unit-test", "cmocka unit tests of the C models and harness"),
     ("block", "make -s block-test", "block-level benches (CLINT, PLIC, GWB store path) on Verilator and Icarus"),
     ("cli", "bash testbench/test_cli.sh build/umbra", "bad input gets one clear line and a non-zero exit"),
+    ("waves", "make -s waves-test", "make waves: the GWB save file against a real FST, loaded in gtkwave"),
     ("directed", "python3 regress/directed.py build/fw/tests/*.elf",
      "directed tests: umbra and QEMU agree byte for byte"),
     ("rvtest", "python3 regress/rvtest.py build/fw/rvtest/*.elf",
