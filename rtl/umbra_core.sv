@@ -627,14 +627,17 @@ module umbra_core
     !$isunknown(ex_state_q));
   UmbraCoreOneDataReq: assert property (@(posedge clk_i) disable iff (!rst_ni)
     !(ptw_req && lsu_dreq_valid));
-  // GWB: a record is reported with the retirement of the store that wrote it,
-  // which is a store that did not trap; a full trap is an exception to M.
-  UmbraCoreGwbRetire: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    gwb_append |-> (retire && dec_store && (ex_state_q == ExMem)));
-  UmbraCoreGwbFullStore: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    gwb_full |-> (Gwb && dec_store));
-  UmbraCoreGwbKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(rvfi_gwb_valid_o));
+  // GWB: a record is reported with the retirement of the store that wrote it
+  // (a store that did not trap); a GWB-full exception comes from a store.
+  // Immediate form, as in umbra_lsu.
+  always @(posedge clk_i) begin : UmbraCoreGwbRetire
+    if (rst_ni && gwb_append) begin
+      assert (retire && dec_store && (ex_state_q == ExMem)) else $error("%m: append without its store's retirement");
+    end
+    if (rst_ni && gwb_full) begin
+      assert (Gwb && dec_store) else $error("%m: GWB full not on a store");
+    end
+  end
 `endif
 
 endmodule

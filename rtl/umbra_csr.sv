@@ -275,9 +275,7 @@ module umbra_csr
 
   logic       do_write;
   logic [2:0] hpm_idx;      // mhpmcounter3..7 -> 0..4
-  logic       cap_legal;    // the value written to mgwbcap is a power of two in 1..4096
   assign hpm_idx   = 3'(csr_addr_i[4:0] - 5'd3);
-  assign cap_legal = (wval != 32'b0) && (wval <= 32'(GwbCapMax)) && ((wval & (wval - 32'd1)) == 32'b0);
   assign do_write     = csr_commit_i && csr_write_i;
   assign satp_write_o = do_write && (csr_addr_i == umbra_pkg::CsrSatp);
 
@@ -363,7 +361,9 @@ module umbra_csr
         umbra_pkg::CsrMgwbctl:  if (Gwb) gwb_en_d   = wval[0];
         umbra_pkg::CsrMgwbbase: if (Gwb) gwb_base_d = wval[31:3];
         umbra_pkg::CsrMgwbidx:  if (Gwb) gwb_idx_d  = wval[12:0];
-        umbra_pkg::CsrMgwbcap:  if (Gwb && cap_legal) gwb_cap_d = wval[12:0];
+        umbra_pkg::CsrMgwbcap:  // a power of two in 1..4096 takes effect, anything else is ignored
+          if (Gwb && (wval != 32'b0) && (wval <= 32'(GwbCapMax)) && ((wval & (wval - 32'd1)) == 32'b0))
+            gwb_cap_d = wval[12:0];
         default: ;
       endcase
     end
@@ -490,11 +490,14 @@ module umbra_csr
     $onehot0({exc_i, irq_take_i, mret_i, sret_i}));
   UmbraCsrPrivLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
     priv_q != 2'b10);
-  // GWB: mgwbcap stays a power of two in 1..4096; an append happens only below it.
-  UmbraCsrGwbCapLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    $onehot(gwb_cap_q) && (gwb_cap_q <= GwbCapMax));
-  UmbraCsrGwbAppendRoom: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    gwb_append_i |-> (Gwb && (gwb_idx_q < gwb_cap_q)));
+  // GWB: an append happens only below mgwbcap, which stays a power of two in
+  // 1..4096 (immediate form, as in umbra_lsu, for build/umbra's speed).
+  always @(posedge clk_i) begin : UmbraCsrGwbAppendRoom
+    if (rst_ni && gwb_append_i) begin
+      assert (Gwb && (gwb_idx_q < gwb_cap_q)) else $error("%m: append at mgwbidx %0d >= mgwbcap %0d", gwb_idx_q, gwb_cap_q);
+      assert ($onehot(gwb_cap_q) && (gwb_cap_q <= GwbCapMax)) else $error("%m: mgwbcap %0d", gwb_cap_q);
+    end
+  end
 `endif
 
 endmodule

@@ -245,37 +245,64 @@ module umbra_lsu
   end
 
 `ifdef UMBRA_ASSERT
-  logic appending;   // a record word is offered or in flight
-  assign appending = (state_q == LsAppendLo) || (state_q == LsWaitLo) ||
-                     (state_q == LsAppendHi) || (state_q == LsWaitHi);
-
   UmbraLsuReqHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
     (state_q != LsIdle) |-> req_i);
   UmbraLsuRspOnlyWaiting: assert property (@(posedge clk_i) disable iff (!rst_ni)
     drsp_valid_i |-> (state_q == LsWait || state_q == LsWaitLo || state_q == LsWaitHi));
-  UmbraLsuStateKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(state_q) && (state_q <= LsWaitHi));
-  // Append handshake: only a traced store of a core built with the GWB appends,
-  // ...it was issued only while the log had room,
-  UmbraLsuAppendTraced: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    appending |-> (Gwb && traced_q && we_i));
-  UmbraLsuAppendHadRoom: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    ((state_q == LsIdle) && dreq_gnt_i && traced) |-> !full);
-  // ...each record word is a full-word write,
-  UmbraLsuRecordFullWord: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (dreq_valid_o && (rec_lo || rec_hi)) |-> (dreq_we_o && (dreq_be_o == 4'b1111)));
-  // ...an offered record word stays offered, unchanged, until granted,
-  UmbraLsuRecordHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (dreq_valid_o && !dreq_gnt_i && (rec_lo || rec_hi)) |=>
-      (dreq_valid_o && $stable(dreq_addr_o) && $stable(dreq_wdata_o)));
-  // ...word 1 follows word 0 at the next address,
-  UmbraLsuRecordOrder: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    ((state_q == LsWaitLo) && drsp_valid_i && !drsp_err_i) |-> (dreq_addr_o == (gwb_addr_o | 32'd4)));
-  // ...and the append completes once, with the store done and not faulting.
-  UmbraLsuAppendDone: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    gwb_append_o |-> (done_o && !fault_o && traced_q));
-  UmbraLsuFullNoAccess: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (done_o && fault_o && (cause_o == umbra_pkg::ExcGwbFull)) |-> (!dreq_valid_o && (state_q == LsIdle)));
+
+  // The append handshake. Immediate assertions at the clock edge (they read the
+  // values of the cycle that ends there, as a property would, without the
+  // per-cycle sampled copies that cost build/umbra speed); each sits in a block
+  // named <Module><Property>, as in umbra_clint.
+  logic        appending;   // a record word is offered or in flight
+  logic        rec_wait_q;  // a record word was offered and not granted last cycle
+  logic [31:0] rec_addr_q, rec_wdata_q;
+  assign appending = (state_q == LsAppendLo) || (state_q == LsWaitLo) ||
+                     (state_q == LsAppendHi) || (state_q == LsWaitHi);
+
+  always @(posedge clk_i) begin
+    rec_wait_q  <= rst_ni && dreq_valid_o && !dreq_gnt_i && (rec_lo || rec_hi);
+    rec_addr_q  <= dreq_addr_o;
+    rec_wdata_q <= dreq_wdata_o;
+  end
+
+  // Only a traced store of a core built with the GWB appends.
+  always @(posedge clk_i) begin : UmbraLsuAppendTraced
+    if (rst_ni && appending) begin
+      assert (Gwb && traced_q && we_i) else $error("%m: append without a traced store");
+    end
+  end
+  // A traced store is issued only while the log has room (else: GWB full, no access).
+  always @(posedge clk_i) begin : UmbraLsuAppendHadRoom
+    if (rst_ni && (state_q == LsIdle) && dreq_gnt_i && traced) begin
+      assert (!full) else $error("%m: traced store issued with mgwbidx %0d >= mgwbcap %0d", gwb_idx_i, gwb_cap_i);
+    end
+  end
+  // Each record word is a full-word write, word 1 at A+4 right after word 0.
+  always @(posedge clk_i) begin : UmbraLsuRecordWords
+    if (rst_ni && dreq_valid_o && (rec_lo || rec_hi)) begin
+      assert (dreq_we_o && (dreq_be_o == 4'b1111)) else $error("%m: record word not a full-word write");
+      assert (dreq_addr_o == (gwb_addr_o | (rec_hi ? 32'd4 : 32'd0)))
+        else $error("%m: record word at %h, record at %h", dreq_addr_o, gwb_addr_o);
+    end
+  end
+  // An offered record word stays offered, unchanged, until granted.
+  always @(posedge clk_i) begin : UmbraLsuRecordHeld
+    if (rst_ni && rec_wait_q) begin
+      assert (dreq_valid_o && (dreq_addr_o == rec_addr_q) && (dreq_wdata_o == rec_wdata_q))
+        else $error("%m: record word withdrawn or changed before its grant");
+    end
+  end
+  // The append completes once, with the store done and not faulting; a full
+  // log ends the store in LsIdle with no access.
+  always @(posedge clk_i) begin : UmbraLsuAppendDone
+    if (rst_ni && gwb_append_o) begin
+      assert (done_o && !fault_o && traced_q) else $error("%m: append not with the store's completion");
+    end
+    if (rst_ni && done_o && fault_o && (cause_o == umbra_pkg::ExcGwbFull)) begin
+      assert (!dreq_valid_o && (state_q == LsIdle)) else $error("%m: GWB full with an access");
+    end
+  end
 `endif
 
 endmodule

@@ -47,12 +47,7 @@ module umbra_tlb #(
   if (Traced) begin : gen_traced
     logic [Entries-1:0] traced_q;
 
-    always_comb begin
-      traced_o = 1'b0;
-      for (int i = 0; i < Entries; i++) begin
-        if (hit_vec[i]) traced_o = traced_q[i];
-      end
-    end
+    assign traced_o = |(hit_vec & traced_q);   // at most one hit (UmbraTlbOneHit)
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
