@@ -22,6 +22,7 @@ SUITES = [
     ("block", "make -s block-test", "block-level benches (CLINT, PLIC, GWB store path) on Verilator and Icarus"),
     ("cli", "bash testbench/test_cli.sh build/umbra", "bad input gets one clear line and a non-zero exit"),
     ("waves", "make -s waves-test", "make waves: the GWB save file against a real FST, loaded in gtkwave"),
+    ("synth", "bash tools/test_synth.sh", "make synth: yosys area of the core with and without the GWB"),
     ("directed", "python3 regress/directed.py build/fw/tests/*.elf",
      "directed tests: umbra and QEMU agree byte for byte"),
     ("rvtest", "python3 regress/rvtest.py build/fw/rvtest/*.elf",
