@@ -631,12 +631,8 @@ module umbra_core
   // (a store that did not trap); a GWB-full exception comes from a store.
   // Immediate form, as in umbra_lsu.
   always @(posedge clk_i) begin : UmbraCoreGwbRetire
-    if (rst_ni && gwb_append) begin
-      assert (retire && dec_store && (ex_state_q == ExMem)) else $error("%m: append without its store's retirement");
-    end
-    if (rst_ni && gwb_full) begin
-      assert (Gwb && dec_store) else $error("%m: GWB full not on a store");
-    end
+    if (rst_ni && (gwb_append || gwb_full))
+      assert (dec_store && (gwb_full || (retire && (ex_state_q == ExMem)))) else $error("%m: GWB event without its store");
   end
 `endif
 

@@ -493,10 +493,9 @@ module umbra_csr
   // GWB: an append happens only below mgwbcap, which stays a power of two in
   // 1..4096 (immediate form, as in umbra_lsu, for build/umbra's speed).
   always @(posedge clk_i) begin : UmbraCsrGwbAppendRoom
-    if (rst_ni && gwb_append_i) begin
-      assert (Gwb && (gwb_idx_q < gwb_cap_q)) else $error("%m: append at mgwbidx %0d >= mgwbcap %0d", gwb_idx_q, gwb_cap_q);
-      assert ($onehot(gwb_cap_q) && (gwb_cap_q <= GwbCapMax)) else $error("%m: mgwbcap %0d", gwb_cap_q);
-    end
+    if (rst_ni && gwb_append_i)
+      assert (Gwb && (gwb_idx_q < gwb_cap_q) && $onehot(gwb_cap_q) && (gwb_cap_q <= GwbCapMax))
+        else $error("%m: append at or past mgwbcap");
   end
 `endif
 
