@@ -2,10 +2,12 @@
 // register read, ALU/branch, CSR, multi-cycle load/store and divide, trap and
 // interrupt entry, write-back), the MMU and the data-port arbiter between the
 // walker and the load/store unit. Emits one retirement-port record per
-// instruction that retires or traps.
+// instruction that retires or traps. Gwb = 1 builds the guest write buffer
+// (SPEC §3, docs/gwb.md): T bit in the D-TLB, append in the LSU, CSRs.
 `default_nettype none
 
 module umbra_core #(
+  parameter bit Gwb = 1'b1,
   // Build the fault-injection inputs below (the simulated SoC does; a
   // synthesised core does not, and then ignores them).
   parameter bit FaultInject = 1'b0
@@ -66,6 +68,11 @@ module umbra_core #(
   output logic [3:0]  rvfi_mem_wmask_o,
   output logic [31:0] rvfi_mem_rdata_o,
   output logic [31:0] rvfi_mem_wdata_o,
+  // GWB append of this (store) instruction: record address and words.
+  output logic        rvfi_gwb_valid_o,
+  output logic [31:0] rvfi_gwb_addr_o,
+  output logic [31:0] rvfi_gwb_word0_o,
+  output logic [31:0] rvfi_gwb_word1_o,
 
   output logic [7:0]  perf_event_o
 );
@@ -201,10 +208,14 @@ module umbra_core #(
   logic [31:0] exc_tval;
   logic        do_mret, do_sret, retire;
   logic        itlb_miss, dtlb_miss, ptw_busy;
+  logic        gwb_en, gwb_append;
+  logic [31:3] gwb_base;
+  logic [12:0] gwb_idx, gwb_cap;
+  logic [31:0] gwb_addr, gwb_word0, gwb_word1;
 
   assign csr_write = (dec_csr_op == umbra_pkg::CsrRw) || (dec_rs1 != 5'd0);
 
-  umbra_csr u_csr (
+  umbra_csr #(.Gwb(Gwb)) u_csr (
     .clk_i, .rst_ni,
     .csr_addr_i    (if_insn[31:20]),
     .csr_op_i      (dec_csr_op),
@@ -239,7 +250,12 @@ module umbra_core #(
     .satp_ppn_o    (satp_ppn),
     .satp_write_o  (satp_write),
     .mtip_i, .msip_i, .meip_i, .seip_i, .mtime_i,
-    .hpm_event_i   ({ptw_busy, dtlb_miss, itlb_miss})
+    .hpm_event_i   ({ptw_busy, dtlb_miss, itlb_miss}),
+    .gwb_en_o      (gwb_en),
+    .gwb_base_o    (gwb_base),
+    .gwb_idx_o     (gwb_idx),
+    .gwb_cap_o     (gwb_cap),
+    .gwb_append_i  (gwb_append)
   );
 
   // -----------------------------------------------------------------------
@@ -250,7 +266,7 @@ module umbra_core #(
   logic [31:0] lsu_rdata, lsu_word_rdata, lsu_word_wdata, lsu_vaddr, lsu_wdata;
   logic        fault_reg, fault_mem;   // fault injection: corrupt this write (FaultInject)
   logic [3:0]  lsu_mask;
-  logic        mmu_d_req, mmu_d_store, mmu_d_ok, mmu_d_fault, mmu_d_fault_access;
+  logic        mmu_d_req, mmu_d_store, mmu_d_ok, mmu_d_fault, mmu_d_fault_access, mmu_d_traced;
   logic [31:0] mmu_d_vaddr, mmu_d_paddr;
   logic        ptw_req, ptw_gnt, ptw_rsp_valid;
   logic [31:0] ptw_addr;
@@ -258,7 +274,7 @@ module umbra_core #(
   logic [31:0] lsu_dreq_addr, lsu_dreq_wdata;
   logic [3:0]  lsu_dreq_be;
 
-  umbra_mmu u_mmu (
+  umbra_mmu #(.Gwb(Gwb)) u_mmu (
     .clk_i, .rst_ni,
     .priv_i      (priv),
     .mprv_i      (mprv),
@@ -281,6 +297,7 @@ module umbra_core #(
     .d_paddr_o         (mmu_d_paddr),
     .d_fault_o         (mmu_d_fault),
     .d_fault_access_o  (mmu_d_fault_access),
+    .d_traced_o        (mmu_d_traced),
     .ptw_req_o         (ptw_req),
     .ptw_addr_o        (ptw_addr),
     .ptw_gnt_i         (ptw_gnt),
@@ -294,7 +311,7 @@ module umbra_core #(
 
   assign lsu_vaddr = rs1_val + dec_imm;
 
-  umbra_lsu u_lsu (
+  umbra_lsu #(.Gwb(Gwb)) u_lsu (
     .clk_i, .rst_ni,
     .req_i        (lsu_req),
     .we_i         (dec_store),
@@ -309,6 +326,14 @@ module umbra_core #(
     .mask_o       (lsu_mask),
     .word_rdata_o (lsu_word_rdata),
     .word_wdata_o (lsu_word_wdata),
+    .gwb_en_i     (gwb_en),
+    .gwb_base_i   (gwb_base),
+    .gwb_idx_i    (gwb_idx),
+    .gwb_cap_i    (gwb_cap),
+    .gwb_append_o (gwb_append),
+    .gwb_addr_o   (gwb_addr),
+    .gwb_word0_o  (gwb_word0),
+    .gwb_word1_o  (gwb_word1),
     .mmu_req_o          (mmu_d_req),
     .mmu_store_o        (mmu_d_store),
     .mmu_vaddr_o        (mmu_d_vaddr),
@@ -316,6 +341,7 @@ module umbra_core #(
     .mmu_paddr_i        (mmu_d_paddr),
     .mmu_fault_i        (mmu_d_fault),
     .mmu_fault_access_i (mmu_d_fault_access),
+    .mmu_traced_i       (mmu_d_traced),
     .dreq_valid_o (lsu_dreq_valid),
     .dreq_addr_o  (lsu_dreq_addr),
     .dreq_we_o    (lsu_dreq_we),
@@ -597,8 +623,14 @@ module umbra_core #(
   assign rvfi_mem_wmask_o  = (mem_access && dec_store) ? lsu_mask : 4'b0;
   assign rvfi_mem_rdata_o  = (mem_access && dec_load) ? lsu_word_rdata : 32'b0;
   assign rvfi_mem_wdata_o  = (mem_access && dec_store) ? lsu_word_wdata : 32'b0;
+  assign rvfi_gwb_valid_o  = Gwb && retire && gwb_append;
+  assign rvfi_gwb_addr_o   = rvfi_gwb_valid_o ? gwb_addr : 32'b0;
+  assign rvfi_gwb_word0_o  = rvfi_gwb_valid_o ? gwb_word0 : 32'b0;
+  assign rvfi_gwb_word1_o  = rvfi_gwb_valid_o ? gwb_word1 : 32'b0;
 
-  assign perf_event_o = {5'b0, ptw_busy, dtlb_miss, itlb_miss};
+  logic gwb_full;   // GWB-full exception this cycle
+  assign gwb_full     = Gwb && exc && (exc_cause == umbra_pkg::ExcGwbFull);
+  assign perf_event_o = {3'b0, gwb_full, Gwb && gwb_append, ptw_busy, dtlb_miss, itlb_miss};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -629,6 +661,13 @@ module umbra_core #(
     !$isunknown(ex_state_q));
   UmbraCoreOneDataReq: assert property (@(posedge clk_i) disable iff (!rst_ni)
     !(ptw_req && lsu_dreq_valid));
+  // GWB: a record is reported with the retirement of the store that wrote it
+  // (a store that did not trap); a GWB-full exception comes from a store.
+  // Immediate form, as in umbra_lsu.
+  always @(posedge clk_i) begin : UmbraCoreGwbRetire
+    if (rst_ni && (gwb_append || gwb_full))
+      assert (dec_store && (gwb_full || (retire && (ex_state_q == ExMem)))) else $error("%m: GWB event without its store");
+  end
 `endif
 
 endmodule

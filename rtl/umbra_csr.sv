@@ -1,11 +1,14 @@
 // umbra_csr: machine and supervisor CSRs, privilege state, trap entry/return,
-// interrupt selection and the counters (mcycle, minstret, mhpmcounter3..7).
-// All updates happen at the end of the cycle the core reports an event in;
-// reads and the legality check are combinational.
+// interrupt selection, the counters (mcycle, minstret, mhpmcounter3..7) and,
+// with Gwb = 1, the GWB CSRs mgwbctl/mgwbbase/mgwbidx/mgwbcap (SPEC §3,
+// docs/gwb.md). All updates happen at the end of the cycle the core reports
+// an event in; reads and the legality check are combinational.
 `default_nettype none
 
 module umbra_csr
-(
+#(
+  parameter bit Gwb = 1'b1   // 0: the GWB CSRs are illegal, mhpmcounter6/7 read 0
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
 
@@ -55,7 +58,16 @@ module umbra_csr
   input  logic [63:0] mtime_i,
 
   // Events for mhpmcounter3..5: I-TLB miss, D-TLB miss, walker busy.
-  input  logic [2:0]  hpm_event_i
+  input  logic [2:0]  hpm_event_i,
+
+  // GWB: state for the LSU; gwb_append_i = a record was written this cycle
+  // (mgwbidx += 1, mhpmcounter6 += 1). GWB-full traps (exc_i with cause 24)
+  // count in mhpmcounter7.
+  output logic        gwb_en_o,
+  output logic [31:3] gwb_base_o,
+  output logic [12:0] gwb_idx_o,
+  output logic [12:0] gwb_cap_o,
+  input  logic        gwb_append_i
 );
   localparam logic [31:0] MisaValue      = 32'h4014_1100;  // RV32 I M S U
   localparam logic [31:0] MimpidValue    = 32'h756D_6272;  // "umbr": lets firmware tell umbra from QEMU
@@ -66,7 +78,8 @@ module umbra_csr
   localparam logic [31:0] MieMask        = 32'h0000_0AAA;
   localparam logic [31:0] MipSwMask      = 32'h0000_0222;  // SSIP STIP SEIP writable by M
   localparam logic [31:0] McountinhibitMask = 32'h0000_00FD;
-  localparam int NumHpm = 3;                      // mhpmcounter3..5
+  localparam int NumHpm = 5;                      // mhpmcounter3..7 (6, 7 only with Gwb)
+  localparam logic [12:0] GwbCapMax = 13'd4096;
 
   logic [1:0]  priv_q, priv_d;
   logic [31:0] mstatus_q, mstatus_d;
@@ -92,6 +105,11 @@ module umbra_csr
   logic [63:0] minstret_q, minstret_d;
   logic [63:0] hpm_q [NumHpm];
   logic [63:0] hpm_d [NumHpm];
+  logic [NumHpm-1:0] hpm_event;
+  logic        gwb_en_q, gwb_en_d;
+  logic [31:3] gwb_base_q, gwb_base_d;
+  logic [12:0] gwb_idx_q, gwb_idx_d;
+  logic [12:0] gwb_cap_q, gwb_cap_d;
 
   // ---------------------------------------------------------------------
   // Interrupts.
@@ -161,7 +179,9 @@ module umbra_csr
                                                 input logic [63:0] ret,
                                                 input logic [63:0] h3,
                                                 input logic [63:0] h4,
-                                                input logic [63:0] h5);
+                                                input logic [63:0] h5,
+                                                input logic [63:0] h6,
+                                                input logic [63:0] h7);
     unique case (idx)
       5'd0:    counter_value = cyc;
       5'd1:    counter_value = tim;
@@ -169,13 +189,15 @@ module umbra_csr
       5'd3:    counter_value = h3;
       5'd4:    counter_value = h4;
       5'd5:    counter_value = h5;
+      5'd6:    counter_value = Gwb ? h6 : 64'b0;
+      5'd7:    counter_value = Gwb ? h7 : 64'b0;
       default: counter_value = 64'b0;
     endcase
   endfunction
 
   logic [63:0] cnt;
   assign cnt = counter_value(counter_idx, mcycle_q, mtime_i, minstret_q,
-                             hpm_q[0], hpm_q[1], hpm_q[2]);
+                             hpm_q[0], hpm_q[1], hpm_q[2], hpm_q[3], hpm_q[4]);
 
   always_comb begin
     exists = 1'b1;
@@ -208,6 +230,10 @@ module umbra_csr
       umbra_pkg::CsrMcause:     rdata = mcause_q;
       umbra_pkg::CsrMtval:      rdata = mtval_q;
       umbra_pkg::CsrMip:        rdata = mip;
+      umbra_pkg::CsrMgwbctl:  begin exists = Gwb; rdata = {31'b0, gwb_en_q}; end
+      umbra_pkg::CsrMgwbbase: begin exists = Gwb; rdata = {gwb_base_q, 3'b000}; end
+      umbra_pkg::CsrMgwbidx:  begin exists = Gwb; rdata = {19'b0, gwb_idx_q}; end
+      umbra_pkg::CsrMgwbcap:  begin exists = Gwb; rdata = {19'b0, gwb_cap_q}; end
       12'b0011_1010_00??: rdata = 32'b0;                      // pmpcfg0..3
       12'b0011_1011_????: rdata = 32'b0;                      // pmpaddr0..15
       12'b1011_000?_????: begin                               // mcycle, minstret, mhpmcounter
@@ -248,8 +274,8 @@ module umbra_csr
   end
 
   logic       do_write;
-  logic [1:0] hpm_idx;      // mhpmcounter3..5 -> 0..2
-  assign hpm_idx = 2'(csr_addr_i[4:0] - 5'd3);
+  logic [2:0] hpm_idx;      // mhpmcounter3..7 -> 0..4
+  assign hpm_idx   = 3'(csr_addr_i[4:0] - 5'd3);
   assign do_write     = csr_commit_i && csr_write_i;
   assign satp_write_o = do_write && (csr_addr_i == umbra_pkg::CsrSatp);
 
@@ -278,14 +304,19 @@ module umbra_csr
     mtval_d         = mtval_q;
     stval_d         = stval_q;
     satp_d          = satp_q;
+    gwb_en_d        = gwb_en_q;
+    gwb_base_d      = gwb_base_q;
+    gwb_idx_d       = gwb_idx_q;
+    gwb_cap_d       = gwb_cap_q;
     new_mpp         = wval[12:11];
 
     // Counters count first; an explicit write below wins.
     mcycle_d   = mcountinhibit_q[0] ? mcycle_q : mcycle_q + 64'd1;
     minstret_d = (retire_i && !mcountinhibit_q[2]) ? minstret_q + 64'd1 : minstret_q;
     for (int i = 0; i < NumHpm; i++) begin
-      hpm_d[i] = (hpm_event_i[i] && !mcountinhibit_q[3 + i]) ? hpm_q[i] + 64'd1 : hpm_q[i];
+      hpm_d[i] = (hpm_event[i] && !mcountinhibit_q[3 + i]) ? hpm_q[i] + 64'd1 : hpm_q[i];
     end
+    if (Gwb && gwb_append_i) gwb_idx_d = gwb_idx_q + 13'd1;
 
     if (do_write) begin
       unique casez (csr_addr_i)
@@ -323,6 +354,16 @@ module umbra_csr
           hpm_d[hpm_idx][31:0] = wval;
         12'b1011_1000_0011, 12'b1011_1000_0100, 12'b1011_1000_0101:
           hpm_d[hpm_idx][63:32] = wval;
+        12'b1011_0000_0110, 12'b1011_0000_0111:
+          if (Gwb) hpm_d[hpm_idx][31:0] = wval;
+        12'b1011_1000_0110, 12'b1011_1000_0111:
+          if (Gwb) hpm_d[hpm_idx][63:32] = wval;
+        umbra_pkg::CsrMgwbctl:  if (Gwb) gwb_en_d   = wval[0];
+        umbra_pkg::CsrMgwbbase: if (Gwb) gwb_base_d = wval[31:3];
+        umbra_pkg::CsrMgwbidx:  if (Gwb) gwb_idx_d  = wval[12:0];
+        umbra_pkg::CsrMgwbcap:  // a power of two in 1..4096 takes effect, anything else is ignored
+          if (Gwb && (wval != 32'b0) && (wval <= 32'(GwbCapMax)) && ((wval & (wval - 32'd1)) == 32'b0))
+            gwb_cap_d = wval[12:0];
         default: ;
       endcase
     end
@@ -374,6 +415,15 @@ module umbra_csr
   assign satp_ppn_o  = satp_q[21:0];
   assign mepc_o      = mepc_q;
   assign sepc_o      = sepc_q;
+  assign gwb_en_o    = gwb_en_q;
+  assign gwb_base_o  = gwb_base_q;
+  assign gwb_idx_o   = gwb_idx_q;
+  assign gwb_cap_o   = gwb_cap_q;
+
+  // mhpmcounter3..7 events; the GWB's are constant 0 without the extension.
+  assign hpm_event = {Gwb && exc_i && (exc_cause_i == umbra_pkg::ExcGwbFull),
+                      Gwb && gwb_append_i,
+                      hpm_event_i};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -397,6 +447,10 @@ module umbra_csr
       mtval_q         <= 32'b0;
       stval_q         <= 32'b0;
       satp_q          <= 32'b0;
+      gwb_en_q        <= 1'b0;
+      gwb_base_q      <= 29'b0;
+      gwb_idx_q       <= 13'd0;
+      gwb_cap_q       <= 13'd1;
       mcycle_q        <= 64'b0;
       minstret_q      <= 64'b0;
       for (int i = 0; i < NumHpm; i++) hpm_q[i] <= 64'b0;
@@ -421,6 +475,10 @@ module umbra_csr
       mtval_q         <= mtval_d;
       stval_q         <= stval_d;
       satp_q          <= satp_d;
+      gwb_en_q        <= gwb_en_d;
+      gwb_base_q      <= gwb_base_d;
+      gwb_idx_q       <= gwb_idx_d;
+      gwb_cap_q       <= gwb_cap_d;
       mcycle_q        <= mcycle_d;
       minstret_q      <= minstret_d;
       for (int i = 0; i < NumHpm; i++) hpm_q[i] <= hpm_d[i];
@@ -432,6 +490,13 @@ module umbra_csr
     $onehot0({exc_i, irq_take_i, mret_i, sret_i}));
   UmbraCsrPrivLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
     priv_q != 2'b10);
+  // GWB: an append happens only below mgwbcap, which stays a power of two in
+  // 1..4096 (immediate form, as in umbra_lsu, for build/umbra's speed).
+  always @(posedge clk_i) begin : UmbraCsrGwbAppendRoom
+    if (rst_ni && gwb_append_i)
+      assert (Gwb && (gwb_idx_q < gwb_cap_q) && $onehot(gwb_cap_q) && (gwb_cap_q <= GwbCapMax))
+        else $error("%m: append at or past mgwbcap");
+  end
 `endif
 
 endmodule

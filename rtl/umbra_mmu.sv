@@ -3,12 +3,15 @@
 // Each side asks with *_req_i and holds the same address until the cycle it
 // sees *_ok_o (physical address valid) or *_fault_o. A TLB hit answers in the
 // same cycle; a miss starts a walk and answers the cycle after the fill.
+// With Gwb = 1 the D-TLB keeps each leaf's T bit and d_traced_o reports it
+// for a translated access (SPEC §3); the LSU decides whether it is honoured.
 `default_nettype none
 
 module umbra_mmu
 #(
   parameter int ItlbEntries = 8,
-  parameter int DtlbEntries = 8
+  parameter int DtlbEntries = 8,
+  parameter bit Gwb         = 1'b1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -39,6 +42,7 @@ module umbra_mmu
   output logic [31:0] d_paddr_o,
   output logic        d_fault_o,
   output logic        d_fault_access_o,
+  output logic        d_traced_o,      // with d_ok_o: translated through a leaf with T=1
 
   // Walker's PTE reads.
   output logic        ptw_req_o,
@@ -63,39 +67,51 @@ module umbra_mmu
   logic        itlb_hit, dtlb_hit;
   logic [21:0] itlb_ppn, dtlb_ppn;
   logic [7:0]  itlb_flags, dtlb_flags;
+  logic        itlb_traced, dtlb_traced;
   logic        ptw_done, ptw_side, ptw_fault, ptw_fault_access, ptw_fill, ptw_fill_mega;
   logic [19:0] ptw_fill_vpn;
   logic [21:0] ptw_fill_ppn;
-  logic [7:0]  ptw_fill_flags;
+  logic [8:0]  ptw_fill_flags;   // T D A G U X W R V
   logic        ptw_idle;
 
-  umbra_tlb #(.Entries(ItlbEntries)) u_itlb (
+  umbra_tlb #(.Entries(ItlbEntries), .Traced(1'b0)) u_itlb (
     .clk_i, .rst_ni,
-    .lookup_vpn_i (if_vaddr_i[31:12]),
-    .hit_o        (itlb_hit),
-    .ppn_o        (itlb_ppn),
-    .flags_o      (itlb_flags),
-    .fill_i       (ptw_fill && !ptw_side),
-    .fill_vpn_i   (ptw_fill_vpn),
-    .fill_ppn_i   (ptw_fill_ppn),
-    .fill_flags_i (ptw_fill_flags),
+    .lookup_vpn_i  (if_vaddr_i[31:12]),
+    .hit_o         (itlb_hit),
+    .ppn_o         (itlb_ppn),
+    .flags_o       (itlb_flags),
+    .traced_o      (itlb_traced),
+    .fill_i        (ptw_fill && !ptw_side),
+    .fill_vpn_i    (ptw_fill_vpn),
+    .fill_ppn_i    (ptw_fill_ppn),
+    .fill_flags_i  (ptw_fill_flags[7:0]),
+    .fill_traced_i (1'b0),
     .fill_mega_i  (ptw_fill_mega),
     .flush_i
   );
 
-  umbra_tlb #(.Entries(DtlbEntries)) u_dtlb (
+  umbra_tlb #(.Entries(DtlbEntries), .Traced(Gwb)) u_dtlb (
     .clk_i, .rst_ni,
-    .lookup_vpn_i (d_vaddr_i[31:12]),
-    .hit_o        (dtlb_hit),
-    .ppn_o        (dtlb_ppn),
-    .flags_o      (dtlb_flags),
-    .fill_i       (ptw_fill && ptw_side),
-    .fill_vpn_i   (ptw_fill_vpn),
-    .fill_ppn_i   (ptw_fill_ppn),
-    .fill_flags_i (ptw_fill_flags),
+    .lookup_vpn_i  (d_vaddr_i[31:12]),
+    .hit_o         (dtlb_hit),
+    .ppn_o         (dtlb_ppn),
+    .flags_o       (dtlb_flags),
+    .traced_o      (dtlb_traced),
+    .fill_i        (ptw_fill && ptw_side),
+    .fill_vpn_i    (ptw_fill_vpn),
+    .fill_ppn_i    (ptw_fill_ppn),
+    .fill_flags_i  (ptw_fill_flags[7:0]),
+    .fill_traced_i (ptw_fill_flags[umbra_pkg::PteT]),
     .fill_mega_i  (ptw_fill_mega),
     .flush_i
   );
+
+  // The I-TLB keeps no T bit (Traced = 0): its traced_o is constant 0.
+  logic unused_itlb_traced;
+  assign unused_itlb_traced = itlb_traced;
+
+  // T of the hit D-TLB entry; the answer below is ok_o only on a hit when translating.
+  assign d_traced_o = Gwb && d_xlate && dtlb_hit && dtlb_traced;
 
   // Permission checks on the TLB entries.
   logic if_perm_fault, d_perm_fault;

@@ -69,6 +69,7 @@ package umbra_pkg;
   localparam logic [4:0] ExcInsnPage        = 5'd12;
   localparam logic [4:0] ExcLoadPage        = 5'd13;
   localparam logic [4:0] ExcStorePage       = 5'd15;
+  localparam logic [4:0] ExcGwbFull         = 5'd24;  // GWB log full (SPEC §3), never delegated
 
   // Interrupt numbers (mip/mie bit positions, mcause with interrupt bit set).
   localparam int IrqSS = 1;
@@ -86,6 +87,7 @@ package umbra_pkg;
   localparam int PteU = 4;
   localparam int PteA = 6;
   localparam int PteD = 7;
+  localparam int PteT = 8;   // GWB traced bit (first RSW bit), SPEC §3
 
   // CSR addresses.
   localparam logic [11:0] CsrSstatus    = 12'h100;
@@ -115,6 +117,10 @@ package umbra_pkg;
   localparam logic [11:0] CsrMcause     = 12'h342;
   localparam logic [11:0] CsrMtval      = 12'h343;
   localparam logic [11:0] CsrMip        = 12'h344;
+  localparam logic [11:0] CsrMgwbctl    = 12'h7C0;
+  localparam logic [11:0] CsrMgwbbase   = 12'h7C1;
+  localparam logic [11:0] CsrMgwbidx    = 12'h7C2;
+  localparam logic [11:0] CsrMgwbcap    = 12'h7C3;
   localparam logic [11:0] CsrMcycle     = 12'hB00;
   localparam logic [11:0] CsrMinstret   = 12'hB02;
   localparam logic [11:0] CsrMcycleh    = 12'hB80;

@@ -2,7 +2,8 @@
 // Reads the level-1 then the level-0 PTE through the data port; one branch
 // per fault reason (as Spike's walk()). Permission bits of the leaf are
 // checked later against the TLB entry, so a leaf with A=1 that is otherwise
-// well formed is always filled. Svade: hardware never writes a PTE.
+// well formed is always filled, with its T bit (PTE bit 8, SPEC §3) for the
+// GWB; bit 9 (RSW) is not kept. Svade: hardware never writes a PTE.
 `default_nettype none
 
 module umbra_ptw
@@ -35,7 +36,7 @@ module umbra_ptw
   output logic        fill_o,
   output logic [19:0] fill_vpn_o,
   output logic [21:0] fill_ppn_o,
-  output logic [7:0]  fill_flags_o,
+  output logic [8:0]  fill_flags_o,   // leaf PTE bits T D A G U X W R V
   output logic        fill_mega_o
 );
   typedef enum logic [2:0] {
@@ -157,7 +158,7 @@ module umbra_ptw
   assign done_side_o  = side_q;
   assign fill_vpn_o   = vaddr_q[31:12];
   assign fill_ppn_o   = pte[31:10];
-  assign fill_flags_o = pte[7:0];
+  assign fill_flags_o = pte[8:0];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -5,7 +5,9 @@
 // before that same edge). Nothing combinational runs from an input to an output.
 `default_nettype none
 
-module umbra_soc (
+module umbra_soc #(
+  parameter bit Gwb = 1'b1   // build the guest write buffer (SPEC §3)
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
 
@@ -68,6 +70,10 @@ module umbra_soc (
   output logic [3:0]  rvfi_mem_wmask_o,
   output logic [31:0] rvfi_mem_rdata_o,
   output logic [31:0] rvfi_mem_wdata_o,
+  output logic        rvfi_gwb_valid_o,
+  output logic [31:0] rvfi_gwb_addr_o,
+  output logic [31:0] rvfi_gwb_word0_o,
+  output logic [31:0] rvfi_gwb_word1_o,
 
   output logic [7:0]  perf_event_o
 );
@@ -133,7 +139,7 @@ module umbra_soc (
   logic        plic_req_valid, plic_rsp_valid, plic_rsp_err;
   logic [31:0] plic_rsp_rdata;
 
-  umbra_core #(.FaultInject(1'b1)) u_core (
+  umbra_core #(.Gwb(Gwb), .FaultInject(1'b1)) u_core (
     .clk_i, .rst_ni,
     .imem_req_valid_o, .imem_req_addr_o,
     .imem_req_ready_i (imem_req_ready_q),
@@ -156,6 +162,7 @@ module umbra_soc (
     .rvfi_rs1_rdata_o, .rvfi_rs2_rdata_o, .rvfi_rd_addr_o, .rvfi_rd_wdata_o,
     .rvfi_pc_rdata_o, .rvfi_pc_wdata_o, .rvfi_mem_addr_o, .rvfi_mem_rmask_o,
     .rvfi_mem_wmask_o, .rvfi_mem_rdata_o, .rvfi_mem_wdata_o,
+    .rvfi_gwb_valid_o, .rvfi_gwb_addr_o, .rvfi_gwb_word0_o, .rvfi_gwb_word1_o,
     .perf_event_o
   );
 

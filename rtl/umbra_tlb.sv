@@ -1,11 +1,13 @@
 // umbra_tlb: fully associative TLB of Sv32 leaf translations (4 KiB pages and
 // 4 MiB megapages), round-robin replacement, flushed whole by sfence.vma.
 // Lookup is combinational in the cycle of the access; a fill written in cycle
-// t hits from cycle t+1.
+// t hits from cycle t+1. With Traced = 1 each entry also keeps the leaf's T
+// bit (PTE bit 8) for the GWB (SPEC §3): the D-TLB of a core built with it.
 `default_nettype none
 
 module umbra_tlb #(
-  parameter int Entries = 8
+  parameter int Entries = 8,
+  parameter bit Traced  = 1'b0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -14,11 +16,13 @@ module umbra_tlb #(
   output logic        hit_o,
   output logic [21:0] ppn_o,        // physical page number of the 4 KiB page
   output logic [7:0]  flags_o,      // leaf PTE bits D A G U X W R V
+  output logic        traced_o,     // the hit entry's T bit (0 when Traced = 0)
 
   input  logic        fill_i,
   input  logic [19:0] fill_vpn_i,
   input  logic [21:0] fill_ppn_i,   // leaf PTE ppn (ppn[9:0] = 0 for a megapage)
   input  logic [7:0]  fill_flags_i,
+  input  logic        fill_traced_i,
   input  logic        fill_mega_i,
 
   input  logic        flush_i
@@ -37,6 +41,25 @@ module umbra_tlb #(
     assign hit_vec[i] = valid_q[i] &&
                         (vpn_q[i][19:10] == lookup_vpn_i[19:10]) &&
                         (mega_q[i] || (vpn_q[i][9:0] == lookup_vpn_i[9:0]));
+  end
+
+  // T bits: one flop per entry, only when the TLB keeps them.
+  if (Traced) begin : gen_traced
+    logic [Entries-1:0] traced_q;
+
+    assign traced_o = |(hit_vec & traced_q);   // at most one hit (UmbraTlbOneHit)
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        traced_q <= '0;
+      end else if (fill_i && !flush_i) begin
+        traced_q[victim_q] <= fill_traced_i;
+      end
+    end
+  end else begin : gen_untraced
+    logic unused_fill_traced;
+    assign unused_fill_traced = fill_traced_i;
+    assign traced_o = 1'b0;
   end
 
   always_comb begin

@@ -88,13 +88,13 @@ struct sim_out {
 	uint32_t rvfi_mem_addr;
 	uint32_t rvfi_mem_rdata;
 	uint32_t rvfi_mem_wdata;
-	/* the GWB append of this retirement (SPEC §3), meaningful when rvfi_gwb_valid */
+	/* GWB append of this store (SPEC §3): meaningful when rvfi_valid && rvfi_gwb_valid. */
 	uint8_t rvfi_gwb_valid;
-	uint32_t rvfi_gwb_addr;
-	uint32_t rvfi_gwb_word0;
-	uint32_t rvfi_gwb_word1;
+	uint32_t rvfi_gwb_addr;  /* record physical address, mgwbbase + 8*mgwbidx */
+	uint32_t rvfi_gwb_word0; /* store physical address, bits [1:0] = size */
+	uint32_t rvfi_gwb_word1; /* store data truncated to its size */
 
-	uint8_t perf_event;
+	uint8_t perf_event;      /* bit 0 I-TLB miss, 1 D-TLB miss, 2 walker busy, 3 GWB append, 4 GWB full */
 };
 
 struct sim;

@@ -37,7 +37,8 @@
 //   +test=NAME       name on the final line (default umbra.elf)
 //   +trace=FILE      one line per retired or trapping instruction (RVFI):
 //                    "cycle order pc insn m<mode> [trap|intr <cause>] x<rd>=<value>
-//                     mem <addr> r<rmask> w<wmask> <rdata> <wdata>"
+//                     mem <addr> r<rmask> w<wmask> <rdata> <wdata>
+//                     [gwb <record addr> <word0> <word1>]"
 //   +vcd=FILE        dump every signal
 // Output: the guest's console on stdout; the bench's messages on stderr, ending
 // with the final line "PASS|FAIL|TIMEOUT NAME [exit=K ]cycles=C instret=I seed=S",
@@ -120,6 +121,10 @@ module tb_icarus;
   logic [3:0]  rvfi_mem_wmask_o;
   logic [31:0] rvfi_mem_rdata_o;
   logic [31:0] rvfi_mem_wdata_o;
+  logic        rvfi_gwb_valid_o;
+  logic [31:0] rvfi_gwb_addr_o;
+  logic [31:0] rvfi_gwb_word0_o;
+  logic [31:0] rvfi_gwb_word1_o;
   logic [7:0]  perf_event_o;
 
   umbra_soc dut (
@@ -138,6 +143,7 @@ module tb_icarus;
     .rvfi_rs1_rdata_o, .rvfi_rs2_rdata_o, .rvfi_rd_addr_o, .rvfi_rd_wdata_o,
     .rvfi_pc_rdata_o, .rvfi_pc_wdata_o, .rvfi_mem_addr_o, .rvfi_mem_rmask_o,
     .rvfi_mem_wmask_o, .rvfi_mem_rdata_o, .rvfi_mem_wdata_o,
+    .rvfi_gwb_valid_o, .rvfi_gwb_addr_o, .rvfi_gwb_word0_o, .rvfi_gwb_word1_o,
     .perf_event_o
   );
 
@@ -512,6 +518,11 @@ module tb_icarus;
       if (rvfi_rd_addr_o !== 5'd0) xcheck("rvfi_rd_wdata_o", {32'd0, rvfi_rd_wdata_o}, 1'b0);
       if (rvfi_mem_rmask_o !== 4'd0 || rvfi_mem_wmask_o !== 4'd0)
         xcheck("rvfi_mem_addr/rmask/wmask_o", {24'd0, rvfi_mem_addr_o, rvfi_mem_rmask_o, rvfi_mem_wmask_o}, 1'b0);
+      xcheck("rvfi_gwb_valid_o", {63'd0, rvfi_gwb_valid_o}, 1'b1);
+      if (rvfi_gwb_valid_o === 1'b1) begin
+        xcheck("rvfi_gwb_addr_o", {32'd0, rvfi_gwb_addr_o}, 1'b1);
+        xcheck("rvfi_gwb_word0/1_o", {rvfi_gwb_word0_o, rvfi_gwb_word1_o}, 1'b1);
+      end
     end
     xcheck("perf_event_o", {56'd0, perf_event_o}, 1'b0);
   endtask
@@ -559,12 +570,14 @@ module tb_icarus;
         last_order  = rvfi_order_o;
         retired_any = 1'b1;
         if (trace_fd != 0)
-          $fdisplay(trace_fd, "%0d %0d %08h %08h m%0d%s%s x%0d=%08h mem %08h r%h w%h %08h %08h",
+          $fdisplay(trace_fd, "%0d %0d %08h %08h m%0d%s%s x%0d=%08h mem %08h r%h w%h %08h %08h%s",
                     cycle, rvfi_order_o, rvfi_pc_rdata_o, rvfi_insn_o, rvfi_mode_o,
                     rvfi_trap_o ? $sformatf(" trap %0h", rvfi_trap_cause_o) : "",
                     rvfi_intr_o ? $sformatf(" intr %0h", rvfi_trap_cause_o) : "",
                     rvfi_rd_addr_o, rvfi_rd_wdata_o, rvfi_mem_addr_o, rvfi_mem_rmask_o,
-                    rvfi_mem_wmask_o, rvfi_mem_rdata_o, rvfi_mem_wdata_o);
+                    rvfi_mem_wmask_o, rvfi_mem_rdata_o, rvfi_mem_wdata_o,
+                    rvfi_gwb_valid_o ? $sformatf(" gwb %08h %08h %08h", rvfi_gwb_addr_o,
+                                                 rvfi_gwb_word0_o, rvfi_gwb_word1_o) : "");
       end
 
       rst_ni           = 1'b1;

@@ -114,6 +114,10 @@ inline void sample_outputs(const Vumbra_soc *top, sim_out &out) {
     out.rvfi_mem_wmask = top->rvfi_mem_wmask_o;
     out.rvfi_mem_rdata = top->rvfi_mem_rdata_o;
     out.rvfi_mem_wdata = top->rvfi_mem_wdata_o;
+    out.rvfi_gwb_valid = top->rvfi_gwb_valid_o;
+    out.rvfi_gwb_addr = top->rvfi_gwb_addr_o;
+    out.rvfi_gwb_word0 = top->rvfi_gwb_word0_o;
+    out.rvfi_gwb_word1 = top->rvfi_gwb_word1_o;
 }
 
 }  // namespace

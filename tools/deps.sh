@@ -2,7 +2,7 @@
 # Installs the Debian packages umbra needs when any is missing (make deps).
 set -eu
 PKGS="make g++ gcc python3 verilator iverilog gcc-riscv64-unknown-elf \
-qemu-system-misc libcmocka-dev libfdt-dev device-tree-compiler strace gtkwave lcov \
+qemu-system-misc libcmocka-dev libfdt-dev device-tree-compiler yosys strace gtkwave lcov \
 chromium gnuplot-nox python3-markdown xvfb imagemagick"
 missing=""
 for p in $PKGS; do

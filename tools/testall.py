@@ -19,7 +19,7 @@ SUITES = [
     # (name, command, what it shows)
     ("lint", "make -s lint", "verilator --lint-only -Wall is clean"),
     ("unit", "make -s unit-test", "cmocka unit tests of the C models and harness"),
-    ("block", "make -s block-test", "block-level benches (CLINT, PLIC) on Verilator and Icarus"),
+    ("block", "make -s block-test", "block-level benches (CLINT, PLIC, GWB store path) on Verilator and Icarus"),
     ("cli", "bash testbench/test_cli.sh build/umbra", "bad input gets one clear line and a non-zero exit"),
     ("lockstep-fault", "bash testbench/test_lockstep.sh build/umbra",
      "an RTL fault injected at a chosen retirement is reported there by --lockstep"),
@@ -28,6 +28,8 @@ SUITES = [
     ("disk", "python3 regress/disk_check.py",
      "the disk image holds what the guest wrote (and equals QEMU's), FLUSH reaches fsync, "
      "completion interrupts come at the cycles the timing model predicts"),
+    ("synth", "bash tools/test_synth.sh", "make synth: yosys area of the core with and without the GWB"),
+    ("waves-gwb", "make -s waves-gwb-test", "make waves-gwb: the GWB save file against a real FST, markers on its events, loaded in gtkwave"),
     ("iss-cli", "bash testbench/test_cli.sh build/umbra-iss",
      "the instruction-set model refuses bad input like build/umbra"),
     ("regress", "make -s regress LIST=quick",

@@ -5,7 +5,7 @@
 WAVES_OUT    := $(BUILD)/waves
 FILTER_INSN  := $(WAVES_OUT)/filter_insn
 
-.PHONY: waves waves-check filter-insn
+.PHONY: waves waves-check filter-insn waves-gwb waves-gwb-test
 filter-insn: $(FILTER_INSN)
 build: $(FILTER_INSN)
 
@@ -35,8 +35,17 @@ waves:
 		$(if $(TRACE_START),--trace-start $(TRACE_START)) $(if $(TRACE_END),--trace-end $(TRACE_END)) \
 		$(FW_OUT)/tests/$(TEST).elf >$(WAVES_OUT)/$(TEST).console; rc=$$?; \
 	echo "waves: $(WAVES_OUT)/$(TEST).fst (console: $(WAVES_OUT)/$(TEST).console)"; \
-	echo "gtkwave: gtkwave $(WAVES_OUT)/$(TEST).fst waves/pipeline.gtkw   (also waves/mmu.gtkw, waves/irq.gtkw, waves/disk.gtkw)"; \
+	echo "gtkwave: gtkwave $(WAVES_OUT)/$(TEST).fst waves/pipeline.gtkw   (also waves/mmu.gtkw, waves/irq.gtkw, waves/disk.gtkw, waves/gwb.gtkw)"; \
 	exit $$rc
 
 waves-check: $(UMBRA_BIN) $(FILTER_INSN) fw-tests rvtests
 	python3 waves/check.py
+
+# make waves-gwb [TEST=gwb_full]: the FST of a GWB test and a copy of waves/gwb.gtkw with its
+# markers on that run's traced store and GWB-full trap (tools/waves.py); waves-gwb-test checks it.
+waves-gwb: $(UMBRA_BIN) fw-tests
+	@python3 tools/waves.py --umbra $(UMBRA_BIN) --save waves/gwb.gtkw --out $(BUILD)/waves \
+		$(BUILD)/fw/tests/$(or $(TEST),gwb_full).elf
+
+waves-gwb-test: $(UMBRA_BIN) fw-tests
+	@bash waves/test_waves.sh $(UMBRA_BIN) $(BUILD)

@@ -28,6 +28,22 @@ $(BLOCK_DIR)/icarus/tb_%.vvp: testbench/block/tb_%.sv rtl/%.sv
 	@mkdir -p $(dir $@)
 	iverilog $(BLOCK_IV_FLAGS) -s tb_$* -o $@ rtl/$*.sv $<
 
+# tb_umbra_gwb tests the MMU/store path with the GWB through umbra_core, so it
+# needs the whole core; under Icarus it uses the always_comb-free copies of
+# testbench/icarus.mk and no -DUMBRA_ASSERT (no concurrent assertions there).
+BLOCK_IV_RTL := $(patsubst rtl/%,$(BUILD)/icarus/rtl/%,$(RTL_SRCS))
+
+$(BLOCK_DIR)/verilator/tb_umbra_gwb/sim: testbench/block/tb_umbra_gwb.sv $(RTL_SRCS)
+	@mkdir -p $(dir $@)
+	verilator $(BLOCK_VL_FLAGS) -Mdir $(dir $@) -o sim --top-module tb_umbra_gwb \
+		$(RTL_SRCS) $< > $(dir $@)build.log 2>&1 || { cat $(dir $@)build.log; exit 1; }
+
+$(BLOCK_DIR)/icarus/tb_umbra_gwb.vvp: testbench/block/tb_umbra_gwb.sv $(BLOCK_IV_RTL)
+	@mkdir -p $(dir $@)
+	iverilog -g2012 -I$(BUILD)/icarus/rtl -s tb_umbra_gwb -o $@ $(BLOCK_IV_RTL) $< 2>&1 | \
+		{ grep -v "constant selects in always_\* processes\|unique/unique0 qualities are ignored" || true; }; \
+		test $${PIPESTATUS[0]} -eq 0 || { rm -f $@; exit 1; }
+
 block-build: $(BLOCK_VL_BINS) $(BLOCK_IV_BINS)
 
 # One line per (bench, simulator); a failure prints the command that reproduces
