@@ -2,7 +2,7 @@
 // `make coverage` only (build/cov/umbra): TLB hits and misses, every walker
 // result, every permission-fault reason, traps by cause and target (an exit
 // to M-mode from S/U is a hypervisor exit), interrupts by cause, and the GWB
-// append and full. The RTL itself stays free of them.
+// append (word and sub-word) and full. The RTL itself stays free of them.
 `default_nettype none
 
 // MMU: TLB hit/miss per side; page-fault reasons decided by a TLB entry's flags.
@@ -181,6 +181,29 @@ module umbra_csr_cover (
   CovMret: cover property (@(posedge clk_i) disable iff (!rst_ni) mret_i);
   CovSret: cover property (@(posedge clk_i) disable iff (!rst_ni) sret_i);
 endmodule
+
+// GWB: a traced store retiring with its record, and one that found the log full.
+module umbra_gwb_cover (
+  input  logic       clk_i,
+  input  logic       rst_ni,
+  input  logic       rvfi_valid_o,
+  input  logic       rvfi_trap_o,
+  input  logic [31:0] rvfi_trap_cause_o,
+  input  logic       rvfi_gwb_valid_o,
+  input  logic [3:0] rvfi_mem_wmask_o
+);
+  CovGwbAppendWord: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    rvfi_valid_o && rvfi_gwb_valid_o && rvfi_mem_wmask_o == 4'hf);
+  CovGwbAppendSubword: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    rvfi_valid_o && rvfi_gwb_valid_o && rvfi_mem_wmask_o != 4'hf);
+  CovGwbFull: cover property (@(posedge clk_i) disable iff (!rst_ni)
+    rvfi_valid_o && rvfi_trap_o && rvfi_trap_cause_o == 32'd24);
+endmodule
+
+bind umbra_core umbra_gwb_cover u_gwb_cover (
+  .clk_i, .rst_ni, .rvfi_valid_o, .rvfi_trap_o, .rvfi_trap_cause_o, .rvfi_gwb_valid_o,
+  .rvfi_mem_wmask_o
+);
 
 bind umbra_mmu umbra_mmu_cover u_cover (
   .clk_i, .rst_ni, .if_req_i, .if_xlate, .itlb_hit, .itlb_miss (itlb_miss_o),
