@@ -38,6 +38,7 @@ include testbench/testbench.mk
 include firmware/firmware.mk
 include firmware/rvtest/rvtest.mk
 include firmware/demo/demo.mk
+include hypervisor/hv.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
 
