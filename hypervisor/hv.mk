@@ -65,4 +65,4 @@ unit-test: $(HV_UNIT_BINS)
 
 $(BUILD)/unit/test_hv_%: hypervisor/test/test_hv_%.c $(HV_HOST_SRCS) $(wildcard hypervisor/*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote hypervisor -o $@ $< $(HV_HOST_SRCS) -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote hypervisor -o $@ $< $(HV_HOST_SRCS) -lcmocka -lfdt
