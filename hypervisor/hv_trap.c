@@ -85,11 +85,11 @@ static void audit_now(void)
 	static char report[200];
 
 	if (hv.audit_selftest) {
-		/* prove the audit can fail: widen one live leaf spte behind the shadow's back */
+		/* prove the audit can fail: flip U in one live leaf spte behind the shadow's back */
 		for (struct shadow_page *sp = hv.sh.live; sp; sp = sp->next)
-			for (uint32_t i = 0; sp->level == 0 && !sp->direct && i < PTES_PER_TABLE; i++)
-				if ((sp->table[i] & PTE_V) && !(sp->table[i] & PTE_X)) {
-					sp->table[i] |= PTE_X;
+			for (uint32_t i = 0; sp->level == 0 && i < PTES_PER_TABLE; i++)
+				if (sp->table[i] & PTE_V) {
+					sp->table[i] ^= PTE_U;
 					hv.audit_selftest = 0;
 					goto audit;
 				}
