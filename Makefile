@@ -6,7 +6,7 @@ JOBS     ?= 2
 SHELL    := /bin/bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test lint bench clean
+.PHONY: help deps build run test lint bench clean results
 
 # What `make run` runs (the boot image of the hypervisor issue replaces it).
 RUN_ELF  ?= $(BUILD)/fw/demo/hello.elf
@@ -20,6 +20,7 @@ help:
 	@echo "  make test          everything fast enough for CI; ends with 'N passed, N failed'"
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
+	@echo "  make results       paging workloads x pt= modes on the RTL -> docs/results-paging.md"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -58,6 +59,11 @@ bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build
 	@python3 tools/bench.py
+
+results:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build
+	@python3 tools/results.py --jobs $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -9,8 +9,8 @@
  *  2. A guest frame is "shadowed" while a live non-direct page has its gfn. Every leaf spte
  *     mapping a shadowed frame is read-only (wp; oos unless every page of the frame is a
  *     level-0 page that is out of sync) or traced with T=1 (gwb). Protection is added
- *     eagerly through the reverse map; it is removed lazily (a write fault on a frame no
- *     longer shadowed refills the spte).
+ *     through the reverse map when the frame's first shadow page is made, and removed the
+ *     same way when its last one is zapped (a frame reused as data must not stay traced).
  *  3. Every valid leaf spte is in the reverse map of the gfn it maps, exactly once.
  *  4. A level-1 spte is 0 or points to a live level-0 page that lists it as a parent.
  *  5. A synced spte agrees with its gpte: same frame, permissions no wider (W only when
@@ -214,6 +214,7 @@ static void parent_remove(struct shadow_page *child, uint32_t *spte)
 }
 
 static void zap(struct shadow *s, struct shadow_page *sp);
+static void unprotect_frame(struct shadow *s, uint32_t gfn);
 
 /* Unlinks the level-1 spte at *spte from its child; a child left without parents is zapped. */
 static void unlink_child(struct shadow *s, uint32_t *spte)
@@ -235,6 +236,8 @@ static void zap(struct shadow *s, struct shadow_page *sp)
 		return;
 	sp->invalid = 1;
 	hash_remove(s, sp);
+	if (!sp->direct && gfn_in_ram(s, sp->gfn) && !frame_shadowed(s, sp->gfn))
+		unprotect_frame(s, sp->gfn);
 	list_remove(&s->live, sp);
 	s->nlive--;
 	if (sp->unsync) {
@@ -303,6 +306,25 @@ static void protect_frame(struct shadow *s, uint32_t gfn)
 			*e->spte = nv;
 			s->need_flush = 1;
 			s->st.write_protects++;
+		}
+		i = e->next;
+	}
+}
+
+/* Rule 2 undone: the last shadow page of a frame is gone, its sptes get their rights back. */
+static void unprotect_frame(struct shadow *s, uint32_t gfn)
+{
+	uint32_t i = s->env.rmap_head[gfn_index(s, gfn)];
+
+	while (i) {
+		struct rmap_entry *e = &s->env.rmap[i - 1];
+		uint32_t v = *e->spte, nv = v & ~PTE_T;
+
+		if (v & SPTE_GW)
+			nv |= PTE_W;
+		if (nv != v) {
+			*e->spte = nv;
+			s->need_flush = 1;
 		}
 		i = e->next;
 	}

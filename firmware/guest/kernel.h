@@ -67,7 +67,7 @@ extern uint32_t user_faults;
 #define WORK_PGFAULT 2
 #define WORK_FORKWAIT 3
 #define WORK_COMPUTE 4
-int work_ptemod(uint32_t n, uint32_t batch); /* 0 pass */
+int work_ptemod(uint32_t n, uint32_t batch, uint64_t *cycles); /* 0 pass; cycles of the loop */
 void user_main(uint32_t work_id, uint32_t n); /* U-mode (user.c) */
 void work_done(uint32_t work_id, uint32_t n, int exit_code, uint64_t cycles) __attribute__((noreturn));
 

@@ -174,10 +174,10 @@ void kmain(uint32_t hartid, const void *fdt)
 	timer_selftest();
 	kstat("work.batch", id == WORK_PTEMOD ? batch : 0);
 	if (id == WORK_PTEMOD) {
-		uint64_t t0 = rdcycle64();
-		int r = work_ptemod(n, batch);
+		uint64_t cycles = 0;
+		int r = work_ptemod(n, batch, &cycles);
 
-		work_done(id, n, r, rdcycle64() - t0);
+		work_done(id, n, r, cycles);
 	}
 	proc_run_init(id, n);
 }
