@@ -14,6 +14,19 @@ int gwb_cap_valid(uint32_t cap)
 	return cap >= 1 && cap <= GWB_CAP_MAX && (cap & (cap - 1u)) == 0;
 }
 
+int gwb_log_check(const struct gwb_log *log)
+{
+	if (!log->rec)
+		return -1;
+	if (!gwb_cap_valid(log->cap))
+		return -2;
+	if (log->hpa & (log->cap * (uint32_t)sizeof(struct gwb_record) - 1u))
+		return -3; /* aligned to its size (SPEC §3): the hardware only adds */
+	if (log->bad_records > log->appends)
+		return -4;
+	return 0;
+}
+
 int gwb_log_drain(struct gwb_log *log, struct shadow *s, uint32_t n)
 {
 	uint32_t offset = s->env.gram_hpa - s->env.gram_gpa;

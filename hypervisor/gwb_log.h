@@ -38,6 +38,9 @@ struct gwb_log {
 /* A usable capacity: a power of two in 1..GWB_CAP_MAX. */
 int gwb_cap_valid(uint32_t cap);
 
+/* Sanity of the log description: 0, or a negative case number. */
+int gwb_log_check(const struct gwb_log *log);
+
 /*
  * Drains n records (n = mgwbidx read by the caller, which then writes mgwbidx = 0): each
  * record of a store into guest RAM goes to track_write() in log order; a record outside

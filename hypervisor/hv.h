@@ -85,6 +85,7 @@ void hv_stats_init(void);
 uint64_t *hv_stats_add(const char *name); /* the value slot of a new entry, or 0 if full */
 void hv_stats_update(void);               /* copies the shadow and GWB counters into the block */
 void hv_summary(void);                    /* the readable end-of-run summary on the console */
+int hv_stats_check(void);                 /* the block is well formed: 0, or a negative case number */
 
 /* hv_main.c */
 void hv_console_puts(const char *s);

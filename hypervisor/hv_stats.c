@@ -86,6 +86,23 @@ void hv_stats_init(void)
 		stat_slot[i] = add(stat_names[i], 0, 0);
 }
 
+int hv_stats_check(void)
+{
+	if (umbra_stats.magic != UMBRA_STATS_MAGIC)
+		return -1;
+	if (umbra_stats.count > UMBRA_STATS_MAX)
+		return -2;
+	for (uint32_t i = 0; i < umbra_stats.count; i++) {
+		uint32_t n = 0;
+
+		while (n < UMBRA_STATS_NAME && umbra_stats.e[i].name[n])
+			n++;
+		if (n == 0 || n == UMBRA_STATS_NAME)
+			return -3;
+	}
+	return 0;
+}
+
 static void put(int i, uint64_t v)
 {
 	if (stat_slot[i])

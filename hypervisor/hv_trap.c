@@ -95,6 +95,8 @@ static void audit_now(void)
 				}
 	}
 audit:
+	if (hv_stats_check() || (hv.mode == PT_GWB && gwb_log_check(&hv.gwb)))
+		hv_fail("audit: the stats block or the GWB log description is corrupt", 5);
 	if (shadow_audit(&hv.sh, report, sizeof(report))) {
 		hv_console_puts("hv: error: ");
 		hv_console_puts(report);

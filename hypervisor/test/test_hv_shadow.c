@@ -427,6 +427,13 @@ static void test_gwb_full_log(void **state)
 	assert_false(gwb_cap_valid(3));
 	assert_false(gwb_cap_valid(8192));
 	assert_true(gwb_cap_valid(4096));
+	assert_int_equal(gwb_log_check(&log), 0);
+	log.hpa = 0x82100008u; /* not aligned to the log's 16 bytes */
+	assert_true(gwb_log_check(&log) < 0);
+	log.hpa = 0x82100000u;
+	log.cap = 3;
+	assert_true(gwb_log_check(&log) < 0);
+	log.cap = 2;
 	map_basic(x);
 	shadow_set_guest_satp(&x->s, SATP(ROOT));
 	for (uint32_t i = 0; i < 5; i++) {
@@ -517,7 +524,36 @@ static void test_root_cache_and_zap(void **state)
 	drop(x);
 }
 
-/* 11: bad layouts are refused. */
+/* 11: a guest megapage is shadowed by a direct level-0 page of 4 KiB sptes; its page tables stay protected. */
+static void test_megapage_direct(void **state)
+{
+	struct fx *x = make(PT_WP);
+	struct gwalk w;
+	uint32_t e;
+
+	(void)state;
+	gstore(x, ROOT + 4 * 0x200, leaf(0x80000000u, LEAF_RW | PTE_X));
+	shadow_set_guest_satp(&x->s, SATP(ROOT));
+	assert_int_equal(shadow_page_fault(&x->s, 0x80012345u, ACC_LOAD, 0, 0, 0, &w), FA_FIXED);
+	e = spte_of(x, 0x80012000u);
+	assert_int_equal(e >> 10, (0x80012000u - GRAM_GPA + GRAM_HPA) >> 12);
+	assert_true(e & PTE_W);
+	/* the root's own frame, seen through the megapage, is write-protected */
+	assert_int_equal(shadow_page_fault(&x->s, ROOT, ACC_STORE, 0, 0, 0, &w), FA_EMULATE);
+	assert_false(spte_of(x, ROOT) & PTE_W);
+	audit_ok(x);
+	/* the guest narrows the megapage: the direct page no longer matches and is dropped */
+	gstore(x, ROOT + 4 * 0x200, leaf(0x80000000u, PTE_V | PTE_R | PTE_A));
+	track_write(&x->s, ROOT + 4 * 0x200, 0, 4);
+	assert_int_equal(x->s.cur_root->table[0x200], 0);
+	audit_ok(x);
+	assert_int_equal(shadow_page_fault(&x->s, 0x80012345u, ACC_LOAD, 0, 0, 0, &w), FA_FIXED);
+	assert_false(spte_of(x, 0x80012000u) & PTE_W);
+	audit_ok(x);
+	drop(x);
+}
+
+/* 12: bad layouts are refused. */
 static void test_init_refuses(void **state)
 {
 	struct fx *x = make(PT_WP);
@@ -546,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_gwb_full_log),
 		cmocka_unit_test(test_unshadow_unreachable),
 		cmocka_unit_test(test_root_cache_and_zap),
+		cmocka_unit_test(test_megapage_direct),
 		cmocka_unit_test(test_init_refuses),
 	};
 
