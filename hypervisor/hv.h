@@ -80,6 +80,18 @@ struct hv {
 };
 extern struct hv hv;
 
+/* Compile-out trace: build with -DHV_TRACE_ON to see every exit on the console. */
+#ifdef HV_TRACE_ON
+#define HV_TRACE(what, v)                                                                          \
+	do {                                                                                       \
+		hv_console_puts("hv: trace: " what " ");                                           \
+		hv_console_hex(v);                                                                 \
+		hv_console_puts("\n");                                                             \
+	} while (0)
+#else
+#define HV_TRACE(what, v) do { } while (0)
+#endif
+
 /* hv_stats.c */
 void hv_stats_init(void);
 uint64_t *hv_stats_add(const char *name); /* the value slot of a new entry, or 0 if full */

@@ -264,6 +264,7 @@ static enum hv_exit emulate_system(struct hv_frame *f)
 	hv_gwb_drain();
 	shadow_sync(&hv.sh);
 	hv.guest_satp = nv;
+	HV_TRACE("satp", nv);
 	csr_write(satp, shadow_set_guest_satp(&hv.sh, nv));
 	hv_stats_update();
 	if (hv.audit)
@@ -317,6 +318,8 @@ static enum hv_exit page_fault(struct hv_frame *f, enum access acc)
 
 	a = shadow_page_fault(&hv.sh, f->mtval, acc, mode_of(st) == MODE_U, !!(st & MSTATUS_SUM),
 			      !!(st & MSTATUS_MXR), &w);
+	HV_TRACE("page fault gva", f->mtval);
+	HV_TRACE("  action", (uint32_t)a);
 	switch (a) {
 	case FA_FIXED:
 		return HV_EXIT_hidden_fault;
