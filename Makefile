@@ -6,7 +6,7 @@ JOBS     ?= 2
 SHELL    := /bin/bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test lint bench clean results
+.PHONY: help deps build run test lint bench report clean results
 
 # What `make run` runs: the boot image (SPEC's default, work=mix pt=gwb irq=mature, needs the
 # disk issue and the GWB in the RTL; until then a paging workload the RTL runs today).
@@ -22,6 +22,8 @@ help:
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
 	@echo "  make results       paging workloads x pt= modes on the RTL -> docs/results-paging.md"
+	@echo "  make coverage      line/toggle/functional coverage of the RTL over the test programs (build/cov/html)"
+	@echo "  make report        the design-review report (build/report/index.html) from measured data"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -43,6 +45,7 @@ include firmware/demo/demo.mk
 include hypervisor/hv.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
+include testbench/coverage.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.
@@ -65,6 +68,12 @@ results:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build
 	@python3 tools/results.py --jobs $(JOBS)
+
+# The report gathers what the other targets measured; it runs the cheap ones
+# itself (make bench and make regress LIST=full stay separate: they take long).
+report:
+	@$(MAKE) --no-print-directory coverage
+	@python3 tools/report.py --screenshot
 
 clean:
 	rm -rf $(BUILD)

@@ -23,13 +23,19 @@
  *     the RTL.
  *  4. The TLBs hold only leaves that the walker accepted (V, A, no reserved
  *     encoding); they are emptied by sfence.vma and by satp writes.
- *  5. dcache[i] is always iss_decode_insn(dcache[i].raw) (an all-zero entry
- *     is the decode of word 0), so a hit needs no invalidation: the fetched
- *     word is compared with raw. A later decoded-block cache that skips the
- *     fetch must instead be invalidated on fence.i, on stores to cached code
- *     and on device DMA into RAM.
+ *  5. Decoded code: dpages[i], when its ppn is not ISS_DPAGE_NONE, holds for
+ *     physical RAM page ppn (ppn % ISS_DPAGES == i) each word's decode or
+ *     op == ISS_OP_UNDECODED. A write to that page through the ports
+ *     (iss_phys_access: stores, GWB records) drops the page; device DMA
+ *     (ram->bulk_writes moving) and fence.i drop them all, so a slot never
+ *     disagrees with memory.
  *  6. GWB: gwbctl holds only EN, gwbbase is 8-aligned, gwbidx fits 13 bits and
  *     gwbcap is a power of two in 1..4096 (decisions in docs/gwb.md).
+ *  7. Fetch shortcut: when fetch_vpn is not ISS_TLB_INVALID, pc page
+ *     fetch_vpn translates for fetch at the current privilege to RAM page
+ *     fetch_ppn; it is forgotten by every TLB flush (sfence.vma, satp
+ *     writes) and privilege change, so fetch needs neither the ITLB nor a
+ *     memory read while execution stays in a page.
  */
 
 #define ISS_PRIV_U 0u
@@ -85,9 +91,8 @@ enum iss_op {
 };
 
 /*
- * One decoded instruction: 12 bytes, a pure function of its 32 bits, so a
- * later decoded-block cache (keyed by physical address + translation
- * context) can hold arrays of them.
+ * One decoded instruction: 12 bytes, a pure function of its 32 bits, held
+ * in pages of the decoded-code cache (rule 5).
  */
 struct iss_insn {
 	uint8_t op;      /* enum iss_op */
@@ -113,7 +118,14 @@ struct iss_tlb {
 	uint64_t misses;
 };
 
-#define ISS_DCACHE_ENTRIES 8192u
+/* Decoded-code cache (rule 5): pages of decoded words by physical page number. */
+#define ISS_DPAGES        256u
+#define ISS_DPAGE_NONE    0xffffffffu
+#define ISS_OP_UNDECODED  0xffu
+struct iss_dpage {
+	uint32_t ppn;
+	struct iss_insn insn[1024];
+};
 
 /* mhpmcounter3..7: I-TLB misses, D-TLB misses, walker busy, GWB appends, GWB-full traps. */
 #define ISS_NHPM 5u
@@ -166,7 +178,9 @@ struct iss {
 	bool wfi;             /* stalled in WFI */
 
 	struct iss_tlb itlb, dtlb;
-	struct iss_insn dcache[ISS_DCACHE_ENTRIES];   /* decoded words by physical address (rule 5) */
+	struct iss_dpage dpages[ISS_DPAGES];   /* rule 5 */
+	uint64_t dpage_bulk_seen;             /* ram->bulk_writes when dpages were last checked */
+	uint32_t fetch_vpn, fetch_ppn;        /* rule 7 */
 
 	struct mem *ram;
 	struct mmio *bus;
@@ -197,8 +211,11 @@ struct iss {
 	bool load_from_rtl;   /* a device wrote RAM since: this step's load takes the RTL's word */
 	/* set by a CSR write in the current step: that counter does not count this step */
 	bool mtime_hold;      /* mtime written in this step: it does not tick */
-	bool wrote_mcycle, wrote_minstret, wrote_hpm[ISS_NHPM];
+	bool wrote_mcycle, wrote_minstret, wrote_hpm[ISS_NHPM], wrote_hpm_any;
 };
+
+/* Forget every decoded page (rule 5): fence.i, device DMA. */
+void iss_drop_decoded(struct iss *s);
 
 /* Reset: pc 0x1000, M-mode, every CSR 0 (as umbra_csr.sv's reset). */
 void iss_init(struct iss *s, struct mem *ram, struct mmio *bus, struct htif *htif,

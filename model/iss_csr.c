@@ -59,7 +59,12 @@ static uint32_t irq_takeable(const struct iss *s, uint32_t pending)
 
 int iss_irq_pending(const struct iss *s)
 {
-	uint32_t pending = iss_csr_mip(s) & s->csr.mie;
+	uint32_t pending;
+
+	/* Cheap exits first: nothing enabled, or M-mode with MIE clear takes nothing. */
+	if (!s->csr.mie || (s->priv == ISS_PRIV_M && !(s->csr.mstatus & MSTATUS_MIE)))
+		return -1;
+	pending = iss_csr_mip(s) & s->csr.mie;
 
 	return pending ? irq_pick(irq_takeable(s, pending)) : -1;
 }
@@ -100,6 +105,7 @@ void iss_trap_enter(struct iss *s, uint32_t cause, bool intr, uint32_t tval, uin
 	}
 	s->pc = (intr && (tvec & 1u)) ? (tvec & ~3u) + 4u * cause : tvec & ~3u;
 	s->traps++;
+	s->fetch_vpn = ISS_TLB_INVALID;   /* iss.h rule 7: the privilege may have changed */
 }
 
 void iss_do_mret(struct iss *s)
@@ -113,6 +119,7 @@ void iss_do_mret(struct iss *s)
 	if (mpp != ISS_PRIV_M)
 		c->mstatus &= ~MSTATUS_MPRV;
 	s->pc = c->mepc;
+	s->fetch_vpn = ISS_TLB_INVALID;
 }
 
 void iss_do_sret(struct iss *s)
@@ -123,6 +130,7 @@ void iss_do_sret(struct iss *s)
 	c->mstatus = (c->mstatus & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | MSTATUS_SPIE |
 		     ((c->mstatus & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
 	s->pc = c->sepc;
+	s->fetch_vpn = ISS_TLB_INVALID;
 }
 
 static uint64_t counter_value(const struct iss *s, unsigned idx)
@@ -249,6 +257,7 @@ static void csr_write(struct iss *s, uint32_t addr, uint32_t w)
 			break;   /* reads 0 without the extension */
 		set_half(&c->hpm[(addr & 31u) - 3], addr & 0x80u, w);
 		s->wrote_hpm[(addr & 31u) - 3] = true;
+		s->wrote_hpm_any = true;
 		break;
 	case CSR_MGWBCTL: c->gwbctl = w & MGWBCTL_EN; break;
 	case CSR_MGWBBASE: c->gwbbase = w & MGWBBASE_MASK; break;

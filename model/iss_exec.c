@@ -21,6 +21,25 @@ void iss_init(struct iss *s, struct mem *ram, struct mmio *bus, struct htif *hti
 	clint_init(&s->clint);
 	plic_init(&s->plic);
 	iss_mmu_flush(s);
+	iss_drop_decoded(s);
+	s->dpage_bulk_seen = ram->bulk_writes;
+}
+
+void iss_drop_decoded(struct iss *s)
+{
+	unsigned i;
+
+	for (i = 0; i < ISS_DPAGES; i++)
+		s->dpages[i].ppn = ISS_DPAGE_NONE;
+}
+
+/* Rule 5: a device wrote RAM since the last check: every decoded page may be stale. */
+static inline void check_dma(struct iss *s)
+{
+	if (s->ram->bulk_writes != s->dpage_bulk_seen) {
+		s->dpage_bulk_seen = s->ram->bulk_writes;
+		iss_drop_decoded(s);
+	}
 }
 
 int iss_check(const struct iss *s)
@@ -63,6 +82,10 @@ int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_
 	*rdata = 0;
 	if (paddr >= MEM_RAM_BASE) {
 		if (we) {
+			struct iss_dpage *dp = &s->dpages[(paddr >> 12) % ISS_DPAGES];
+
+			if (dp->ppn == paddr >> 12)
+				dp->ppn = ISS_DPAGE_NONE;   /* rule 5: a write to decoded code */
 			rc = mem_write_word(s->ram, paddr, be, wdata);
 			if (!rc && s->htif)
 				htif_notice_write(s->htif, paddr & ~3u);
@@ -90,17 +113,64 @@ int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_
 	return mmio_access_word(s->bus, paddr & ~3u, we, be, wdata, rdata);
 }
 
-/* Fetch the word at pc: 0, or the exception cause. */
-static int fetch(struct iss *s, uint32_t *insn, uint32_t *paddr)
+/* Slow fetch path: translate pc, set the shortcut (rule 7), read the word. */
+static int fetch_slow(struct iss *s, uint32_t *insn, uint32_t *paddr)
 {
 	uint32_t pa = 0;
 	int rc = iss_mmu_translate(s, s->pc, ISS_ACC_FETCH, s->priv, &pa);
 
 	if (rc)
 		return rc == ISS_XLATE_PAGE_FAULT ? EXC_INSN_PAGE : EXC_INSN_ACCESS;
-	if (mem_read_word(s->ram, pa, insn) && bootrom_read_word(&s->bus->rom, pa, insn))
-		return EXC_INSN_ACCESS;
+	if (mem_read_word(s->ram, pa, insn)) {
+		if (bootrom_read_word(&s->bus->rom, pa, insn))
+			return EXC_INSN_ACCESS;
+		*paddr = pa;
+		return 0;   /* the boot ROM: no shortcut, no decoded page */
+	}
+	s->fetch_vpn = s->pc >> 12;
+	s->fetch_ppn = pa >> 12;
 	*paddr = pa;
+	return 0;
+}
+
+/*
+ * Fetch and decode the instruction at pc into *d: 0, or the exception cause.
+ * Fast path (rules 5 and 7): pc in the page of the last fetch and its word
+ * already decoded: no translation, no memory read, no decode.
+ */
+static inline int fetch(struct iss *s, struct iss_insn *d)
+{
+	uint32_t pa, raw;
+	struct iss_dpage *dp;
+	struct iss_insn *slot;
+	int exc;
+
+	if (__builtin_expect((s->pc >> 12) == s->fetch_vpn, 1)) {
+		pa = (s->fetch_ppn << 12) | (s->pc & 0xfffu);
+	} else {
+		exc = fetch_slow(s, &raw, &pa);
+		if (exc)
+			return exc;
+		if (pa < MEM_RAM_BASE) {
+			iss_decode_insn(raw, d);
+			return 0;
+		}
+	}
+	dp = &s->dpages[(pa >> 12) % ISS_DPAGES];
+	if (__builtin_expect(dp->ppn != pa >> 12, 0)) {
+		unsigned i;
+
+		for (i = 0; i < 1024; i++)
+			dp->insn[i].op = ISS_OP_UNDECODED;
+		dp->ppn = pa >> 12;
+	}
+	slot = &dp->insn[(pa >> 2) & 1023u];
+	if (__builtin_expect(slot->op == ISS_OP_UNDECODED, 0)) {
+		if (mem_read_word(s->ram, pa, &raw))
+			return EXC_INSN_ACCESS;   /* not reached: the page is RAM */
+		iss_decode_insn(raw, slot);
+	}
+	*d = *slot;
 	return 0;
 }
 
@@ -233,7 +303,7 @@ static uint32_t do_div(unsigned op, uint32_t a, uint32_t b)
  * inh is mcountinhibit as the step began: an instruction that writes it is
  * still counted under the old value (as umbra_csr.sv).
  */
-static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
+static inline void count_cycle(struct iss *s, bool retired, uint32_t inh)
 {
 	if (!(inh & 1u) && !s->wrote_mcycle)
 		s->csr.mcycle++;
@@ -243,6 +313,11 @@ static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
 			s->csr.minstret++;
 	}
 	s->wrote_mcycle = s->wrote_minstret = false;
+}
+
+static inline void end_cycle(struct iss *s, bool retired, uint32_t inh)
+{
+	count_cycle(s, retired, inh);
 	mmio_tick(s->bus, s->cycle);   /* timed devices (the disk), after this cycle's access */
 	s->cycle++;
 	if (s->mtime_hold) {   /* mtime written this cycle: it does not tick, the divider runs */
@@ -268,11 +343,14 @@ static inline void count_hpm(struct iss *s, const uint64_t before[ISS_NHPM], uin
 				 s->gwb_full - before[4] };
 	unsigned i;
 
+	if (!(d[0] | d[1] | d[2] | d[3] | d[4] | s->wrote_hpm_any))
+		return;   /* the common step: no event, no counter written */
 	for (i = 0; i < ISS_NHPM; i++) {
 		if (d[i] && !((inh >> (3 + i)) & 1u) && !s->wrote_hpm[i])
 			s->csr.hpm[i] += d[i];
 		s->wrote_hpm[i] = false;
 	}
+	s->wrote_hpm_any = false;
 }
 
 /* CSRs whose value depends on timing or on interrupt lines: lockstep takes the RTL's. */
@@ -294,7 +372,7 @@ static inline bool csr_is_timing(uint32_t addr)
 static inline __attribute__((always_inline)) bool step_one(struct iss *s, struct iss_rvfi *r)
 {
 	struct iss_insn d;
-	uint32_t insn, pa = 0, a, b, npc, v = 0, old;
+	uint32_t a, b, npc, v = 0, old;
 	int irq, exc;  /* an exception cause; 0 (insn misaligned) is raised only by jumps */
 	uint32_t tval = 0;
 	bool wb = true, write;
@@ -318,7 +396,7 @@ static inline __attribute__((always_inline)) bool step_one(struct iss *s, struct
 		r->pc_rdata = s->pc;
 		r->mode = (uint8_t)s->priv;
 	}
-	exc = fetch(s, &insn, &pa);
+	exc = fetch(s, &d);
 	if (exc) {
 		if (r) {
 			r->trap = 1;
@@ -328,12 +406,7 @@ static inline __attribute__((always_inline)) bool step_one(struct iss *s, struct
 		return false;
 	}
 	if (r)
-		r->insn = insn;
-	d = s->dcache[(pa >> 2) % ISS_DCACHE_ENTRIES];
-	if (d.raw != insn) {   /* rule 5 of iss.h: the word itself validates the entry */
-		iss_decode_insn(insn, &d);
-		s->dcache[(pa >> 2) % ISS_DCACHE_ENTRIES] = d;
-	}
+		r->insn = d.raw;
 	op = d.op;
 	a = s->x[d.rs1];
 	b = s->x[d.rs2];
@@ -383,7 +456,7 @@ static inline __attribute__((always_inline)) bool step_one(struct iss *s, struct
 	case OP_MULHU: v = (uint32_t)(((uint64_t)a * b) >> 32); break;
 	case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU: v = do_div(op, a, b); break;
 	case OP_FENCE: wb = false; break;
-	case OP_FENCE_I: wb = false; break;   /* no decoded-code cache yet: nothing to drop */
+	case OP_FENCE_I: wb = false; iss_drop_decoded(s); break;
 	case OP_ECALL:
 		exc = s->priv == ISS_PRIV_U ? EXC_ECALL_U : s->priv == ISS_PRIV_S ? EXC_ECALL_S : EXC_ECALL_M;
 		break;
@@ -479,7 +552,7 @@ illegal:
 		r->trap = 1;
 		r->cause = EXC_ILLEGAL;
 	}
-	iss_trap_enter(s, EXC_ILLEGAL, false, insn, s->pc);
+	iss_trap_enter(s, EXC_ILLEGAL, false, d.raw, s->pc);
 	return false;
 }
 
@@ -491,7 +564,10 @@ uint64_t iss_step(struct iss *s, uint64_t n)
 		uint64_t before[ISS_NHPM] = { s->itlb.misses, s->dtlb.misses, s->pte_reads,
 					      s->gwb_appends, s->gwb_full };
 		uint32_t inh = s->csr.mcountinhibit;
-		bool retired = step_one(s, NULL);
+		bool retired;
+
+		check_dma(s);
+		retired = step_one(s, NULL);
 
 		/* An access that stops the run (finisher, tohost) ends it at its bus
 		 * handshake, before the instruction retires: as build/umbra counts it. */
@@ -501,20 +577,6 @@ uint64_t iss_step(struct iss *s, uint64_t n)
 		end_cycle(s, retired, inh);
 	}
 	return i;
-}
-
-/* Counters at the end of a lockstep step: as end_cycle(), without devices or time. */
-static void lockstep_count(struct iss *s, bool retired, uint32_t inh)
-{
-	if (!(inh & 1u) && !s->wrote_mcycle)
-		s->csr.mcycle++;
-	if (retired) {
-		s->instret++;
-		if (!(inh & 4u) && !s->wrote_minstret)
-			s->csr.minstret++;
-	}
-	s->wrote_mcycle = s->wrote_minstret = false;
-	s->cycle++;
 }
 
 int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi *out)
@@ -545,6 +607,7 @@ int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi
 	before[2] = s->pte_reads;
 	before[3] = s->gwb_appends;
 	before[4] = s->gwb_full;
+	check_dma(s);
 	retired = step_one(s, out);
 	if (out->intr && !out->trap)
 		out->cause = rtl->cause;
@@ -554,7 +617,8 @@ int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi
 		out->rd_wdata = rtl->rd_wdata;
 	}
 	count_hpm(s, before, inh);
-	lockstep_count(s, retired, inh);
+	count_cycle(s, retired, inh);   /* as end_cycle(), without devices or time */
+	s->cycle++;
 	s->order++;
 	s->ext = NULL;
 	return 0;

@@ -139,7 +139,7 @@ static int setup(struct run *r, int argc, char **argv)
 	rc = load_program(r);
 	if (rc)
 		return rc;
-	rc = machine_attach_devices(&r->opts, &r->ram, &r->img, r->fdt_addr, &r->bus, &r->htif,
+	rc = machine_attach_devices(&r->opts, &r->ram, &r->img, r->fdt_addr, stdout, &r->bus, &r->htif,
 				    &r->halt, &r->blk, err, sizeof(err));
 	if (rc) {
 		say_error("%s", err);

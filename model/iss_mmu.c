@@ -7,6 +7,7 @@ void iss_mmu_flush(struct iss *s)
 
 	for (i = 0; i < ISS_TLB_ENTRIES; i++)
 		s->itlb.e[i].vpn = s->dtlb.e[i].vpn = ISS_TLB_INVALID;
+	s->fetch_vpn = ISS_TLB_INVALID;   /* iss.h rule 7 */
 }
 
 /* Read the PTE at 34-bit address a through the data port, as the walker does. */

@@ -67,17 +67,17 @@ static int attach_disk(const struct opts *o, struct mem *ram, struct mmio *bus,
 }
 
 int machine_attach_devices(const struct opts *o, struct mem *ram, const struct elf_image *img,
-			   uint32_t fdt_addr, struct mmio *bus, struct htif *htif,
+			   uint32_t fdt_addr, FILE *console, struct mmio *bus, struct htif *htif,
 			   struct mmio_halt *halt, struct virtio_blk *blk, char *err, size_t errlen)
 {
 	int rc;
 
-	rc = mmio_init(bus, stdout, halt, img->entry, fdt_addr);
+	rc = mmio_init(bus, console, halt, img->entry, fdt_addr);
 	if (rc) {
 		snprintf(err, errlen, "cannot set up the devices: %s", strerror(-rc));
 		return rc;
 	}
-	rc = htif_init(htif, ram, stdout, halt, img->has_tohost, img->tohost, img->has_fromhost,
+	rc = htif_init(htif, ram, console, halt, img->has_tohost, img->tohost, img->has_fromhost,
 		       img->fromhost);
 	if (rc) {
 		snprintf(err, errlen,
@@ -125,13 +125,31 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 			    struct virtio_blk *blk)
 {
 	const struct virtio_blk_stats *d = &blk->st;
+	struct virtio_blk_latency lat;
+	char key[64];
+	int k, lo = VBLK_LAT_BUCKETS + 1, hi = -1;
 
 	if (!bus->blk)
 		return;
+	virtio_blk_latency_summary(blk, &lat);
 	stats_put_u64(st, "io.requests", d->requests);
 	stats_put_u64(st, "io.completions", d->completions);
 	stats_put_u64(st, "io.latency_p50_cycles", virtio_blk_latency_pct(blk, 50));
 	stats_put_u64(st, "io.latency_p99_cycles", virtio_blk_latency_pct(blk, 99));
+	stats_put_u64(st, "io.latency_min_cycles", lat.min);
+	stats_put_double(st, "io.latency_mean_cycles", lat.n ? (double)lat.sum / (double)lat.n : 0.0);
+	stats_put_u64(st, "io.latency_max_cycles", lat.max);
+	/* Histogram: requests per power-of-two latency range, every range from the first to the last used. */
+	for (k = 0; k <= VBLK_LAT_BUCKETS; k++)
+		if (lat.bucket[k]) {
+			lo = k < lo ? k : lo;
+			hi = k;
+		}
+	for (k = lo; k <= hi; k++) {
+		snprintf(key, sizeof(key), "io.disk.latency_hist.%llu_%llu",
+			 k ? 1ull << (k - 1) : 0ull, k ? (1ull << (k - 1)) * 2 - 1 : 0ull);
+		stats_put_u64(st, key, lat.bucket[k]);
+	}
 	stats_put_u64(st, "io.disk.bytes_read", d->bytes_read);
 	stats_put_u64(st, "io.disk.bytes_written", d->bytes_written);
 	stats_put_u64(st, "io.disk.flushes", d->flushes);

@@ -27,11 +27,11 @@ int machine_load_program(const struct opts *o, struct mem *ram, struct elf_image
 /*
  * Sets up the devices for the loaded program: the MMIO bus (boot ROM jumping
  * to img->entry with a1 = fdt_addr), HTIF if the ELF has tohost, and the disk
- * of the options in slot 7. Returns 0, or a negative error code with one line
+ * of the options in slot 7; the UART and HTIF write to console. Returns 0, or a negative error code with one line
  * of explanation in err.
  */
 int machine_attach_devices(const struct opts *o, struct mem *ram, const struct elf_image *img,
-			   uint32_t fdt_addr, struct mmio *bus, struct htif *htif,
+			   uint32_t fdt_addr, FILE *console, struct mmio *bus, struct htif *htif,
 			   struct mmio_halt *halt, struct virtio_blk *blk, char *err, size_t errlen);
 
 /*

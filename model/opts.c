@@ -41,6 +41,11 @@ static const struct opt_desc opt_table[] = {
 	  "first cycle written to the waveform" },
 	{ "trace-end", "N", OPT_U64, FIELD(trace_end), 1, UINT64_MAX, "end of run",
 	  "first cycle no longer written to the waveform" },
+	{ "trace-on", "EVENT", OPT_STR, FIELD(trace_on), 0, 0, "none",
+	  "write the waveform only around the first EVENT: trap:CAUSE, gwb-full, irq:CAUSE, "
+	  "pc:ADDR, lockstep, fail (the run is repeated to get the cycles before it)" },
+	{ "trace-window", "N", OPT_U64, FIELD(trace_window), 1, UINT64_MAX, "5000",
+	  "--trace-on: cycles traced before and after the event" },
 	{ "disk", "PATH", OPT_STR, FIELD(disk), 0, 0, "a fresh temporary image",
 	  "raw image file behind the virtio-blk disk in slot 7 (size a multiple of 512)" },
 	{ "disk-readonly", NULL, OPT_FLAG, FIELD(disk_readonly), 0, 0, "off",
@@ -80,6 +85,7 @@ void opts_init_defaults(struct opts *o)
 	o->ram_mb = OPTS_DEFAULT_RAM_MB;
 	o->mtime_div = OPTS_DEFAULT_MTIME_DIV;
 	o->trace_end = OPTS_NO_TRACE_END;
+	o->trace_window = OPTS_DEFAULT_TRACE_WINDOW;
 	o->disk_size_mb = OPTS_DEFAULT_DISK_SIZE_MB;
 	o->disk_latency = OPTS_DEFAULT_DISK_LATENCY;
 	o->disk_bandwidth = OPTS_DEFAULT_DISK_BANDWIDTH;
@@ -182,6 +188,39 @@ static int set_value(struct opts *o, const struct opt_desc *d, const char *val, 
 	}
 }
 
+/* --trace-on EVENT (the grammar of --help) */
+static int parse_trace_on(struct opts *o, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		uint32_t kind;
+		bool has_arg;
+	} ev[] = {
+		{ "trap:", OPTS_EV_TRAP, true }, { "irq:", OPTS_EV_IRQ, true },
+		{ "pc:", OPTS_EV_PC, true }, { "gwb-full", OPTS_EV_TRAP, false },
+		{ "lockstep", OPTS_EV_LOCKSTEP, false }, { "fail", OPTS_EV_FAIL, false },
+	};
+	const char *e = o->trace_on;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+		n = strlen(ev[i].name);
+		if (ev[i].has_arg ? strncmp(e, ev[i].name, n) != 0 : strcmp(e, ev[i].name) != 0)
+			continue;
+		o->trace_on_kind = ev[i].kind;
+		o->trace_on_arg = 24;   /* gwb-full = trap:24 (SPEC §3) */
+		if (ev[i].has_arg && parse_u64(e + n, &o->trace_on_arg))
+			return fail(err, errlen, "--trace-on %s: '%s' is not a number", e, e + n);
+		if (ev[i].has_arg && o->trace_on_kind != OPTS_EV_PC && o->trace_on_arg > 31)
+			return fail(err, errlen, "--trace-on %s: a cause is 0..31", e);
+		if (o->trace_on_kind == OPTS_EV_LOCKSTEP && !o->lockstep)
+			return fail(err, errlen, "--trace-on lockstep needs --lockstep");
+		return 0;
+	}
+	return fail(err, errlen, "--trace-on %s: want trap:CAUSE, gwb-full, irq:CAUSE, pc:ADDR, "
+		    "lockstep or fail", e);
+}
+
 /* --inject-fault reg@N | mem@N */
 static int parse_fault(struct opts *o, char *err, size_t errlen)
 {
@@ -211,6 +250,8 @@ static int check_combination(struct opts *o, char *err, size_t errlen, bool star
 	if (strlen(o->bootargs) > OPTS_MAX_BOOTARGS)
 		return fail(err, errlen, "--bootargs is %zu bytes long, at most %u are allowed",
 			    strlen(o->bootargs), OPTS_MAX_BOOTARGS);
+	if (o->trace_window != OPTS_DEFAULT_TRACE_WINDOW && !o->trace_on)
+		return fail(err, errlen, "--trace-window sizes the window of --trace-on");
 	if ((start_set || end_set) && !o->trace)
 		return fail(err, errlen, "--trace-start/--trace-end need --trace FILE.fst");
 	if (o->trace) {
@@ -225,6 +266,12 @@ static int check_combination(struct opts *o, char *err, size_t errlen, bool star
 	if (o->trace_end <= o->trace_start)
 		return fail(err, errlen, "--trace-end %llu must be after --trace-start %llu",
 			    (unsigned long long)o->trace_end, (unsigned long long)o->trace_start);
+	if (o->trace_on && !o->trace)
+		return fail(err, errlen, "--trace-on needs --trace FILE.fst (where the window goes)");
+	if (o->trace_on && (start_set || end_set))
+		return fail(err, errlen, "--trace-on chooses the window itself: drop --trace-start/--trace-end");
+	if (o->trace_on && parse_trace_on(o, err, errlen))
+		return -EINVAL;
 	if (o->inject_fault)
 		return parse_fault(o, err, errlen);
 	return 0;

@@ -39,6 +39,10 @@ struct opts {
 	const char *trace;
 	uint64_t trace_start;
 	uint64_t trace_end;   /* first cycle not traced; OPTS_NO_TRACE_END = end of run */
+	const char *trace_on; /* --trace-on EVENT as given, NULL = none */
+	uint32_t trace_on_kind;     /* OPTS_EV_*, from trace_on */
+	uint64_t trace_on_arg;      /* the cause or pc */
+	uint64_t trace_window;
 	bool quiet;
 	bool lockstep;        /* build/umbra: run the reference model beside the RTL (SPEC §7) */
 	const char *inject_fault;   /* --inject-fault KIND@N as given, NULL = none */
@@ -54,6 +58,14 @@ struct opts {
 	uint32_t disk_qdepth;
 	bool help;            /* --help was given: print opts_print_usage() and exit 0 */
 };
+
+/* --trace-on events. */
+#define OPTS_EV_TRAP     1u   /* an exception with cause arg (gwb-full = 24) */
+#define OPTS_EV_IRQ      2u   /* an interrupt with cause arg is taken */
+#define OPTS_EV_PC       3u   /* an instruction at pc arg retires or traps */
+#define OPTS_EV_LOCKSTEP 4u   /* the lockstep checker finds a mismatch */
+#define OPTS_EV_FAIL     5u   /* the run ends other than PASS */
+#define OPTS_DEFAULT_TRACE_WINDOW 5000u
 
 /* --inject-fault kinds, as umbra_soc.sv's fault_kind_i. */
 #define OPTS_FAULT_NONE 0u

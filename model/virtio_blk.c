@@ -91,10 +91,13 @@ static int open_image(struct virtio_blk *d, const char *path, bool readonly, uin
 		return 0;
 	}
 	d->fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (d->fd < 0)
-		return set_err(err, errlen, -errno, "--disk %s: cannot open%s: %s", path,
-			       readonly ? "" : " read-write (--disk-readonly opens it read-only)",
-			       strerror(errno));
+	if (d->fd < 0) {
+		e = errno;
+		if (!readonly && (e == EACCES || e == EROFS || e == EPERM))
+			return set_err(err, errlen, -e, "--disk %s: cannot open read-write: %s "
+				       "(--disk-readonly opens it read-only)", path, strerror(e));
+		return set_err(err, errlen, -e, "--disk %s: cannot open: %s", path, strerror(e));
+	}
 	if (fstat(d->fd, &sb)) {
 		e = errno;
 		goto fail;
@@ -816,4 +819,22 @@ uint64_t virtio_blk_latency_pct(struct virtio_blk *d, unsigned p)
 	qsort(d->st.latency, n, sizeof(uint64_t), cmp_u64);
 	rank = (n * p + 99) / 100;   /* nearest rank, 1-based */
 	return d->st.latency[rank - 1];
+}
+
+void virtio_blk_latency_summary(const struct virtio_blk *d, struct virtio_blk_latency *l)
+{
+	size_t i;
+	uint64_t v;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < d->st.nlat; i++) {
+		v = d->st.latency[i];
+		if (l->n == 0 || v < l->min)
+			l->min = v;
+		if (v > l->max)
+			l->max = v;
+		l->sum += v;
+		l->n++;
+		l->bucket[bit_length(v)]++;
+	}
 }

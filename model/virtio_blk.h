@@ -191,4 +191,12 @@ static inline void virtio_blk_tick(struct virtio_blk *d, uint64_t cycle)
 /* Latency percentile (nearest rank, p in 1..100) over the completions so far; 0 if none. */
 uint64_t virtio_blk_latency_pct(struct virtio_blk *d, unsigned p);
 
+/* Latency figures over the completions so far (all 0 if none). */
+#define VBLK_LAT_BUCKETS 64   /* bucket k: latencies with bit length k, i.e. [2^(k-1), 2^k) */
+struct virtio_blk_latency {
+	uint64_t n, min, max, sum;
+	uint64_t bucket[VBLK_LAT_BUCKETS + 1];
+};
+void virtio_blk_latency_summary(const struct virtio_blk *d, struct virtio_blk_latency *l);
+
 #endif /* UMBRA_VIRTIO_BLK_H */

@@ -51,8 +51,8 @@ $(ICARUS_FDT): testbench/icarus_fdt.c $(MODEL_LIB)
 # it exists (testbench/icarus_fw_tests.sh); ICARUS_WALL bounds each run's wall time.
 ICARUS_WALL ?= 3600
 
-# disk_blk needs the virtio-blk disk in slot 7, which tb_icarus.sv does not model.
-ICARUS_NO_DISK := $(BUILD)/fw/tests/disk_blk.elf
+# The disk_* tests need the virtio-blk disk in slot 7, which tb_icarus.sv does not model.
+ICARUS_NO_DISK := $(BUILD)/fw/tests/disk_%.elf
 
 icarus-fw-tests: icarus
 	@BUILD=$(BUILD) ICARUS_WALL=$(ICARUS_WALL) testbench/icarus_fw_tests.sh \

@@ -4,12 +4,14 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +44,12 @@
  *     max_cycles.
  *  7. With --lockstep every RVFI retirement is checked by the reference model
  *     (model/lockstep.c) in the cycle the RTL reports it.
+ *  8. --trace-on runs twice. Pass 1 traces nothing, keeps the console in a
+ *     temporary file and works on a copy of a --disk image; at the event
+ *     (cycle C) it stops and re-executes the same command with
+ *     --trace-start/--trace-end around C instead of --trace-on (pass 2, an
+ *     ordinary run: the simulation is deterministic). Without the event,
+ *     pass 1 is the run: its console is printed and its image copied back.
  */
 
 #define PROG "umbra"
@@ -85,6 +93,15 @@ struct sim {
 
 	uint64_t trace_start;
 	uint64_t trace_len;       /* 0 = no waveform */
+
+	/* --trace-on, pass 1 (rule 8) */
+	int argc;
+	char **argv;
+	FILE *console;            /* stdout, or pass 1's temporary console */
+	const char *disk_orig;    /* the user's image while pass 1 works on a copy */
+	char disk_copy[512];
+	bool event_hit;
+	uint64_t event_cycle;
 	struct stats_writer stats;
 	struct timespec t0;
 };
@@ -173,8 +190,8 @@ static int load_program(struct sim *s)
 static int setup_devices(struct sim *s)
 {
 	char err[512];
-	int rc = machine_attach_devices(&s->opts, &s->ram, &s->img, s->fdt_addr, &s->bus, &s->htif,
-					&s->halt, &s->blk, err, sizeof(err));
+	int rc = machine_attach_devices(&s->opts, &s->ram, &s->img, s->fdt_addr, s->console,
+					&s->bus, &s->htif, &s->halt, &s->blk, err, sizeof(err));
 
 	if (rc)
 		say_error("%s", err);
@@ -216,12 +233,88 @@ static int sim_check(const struct sim *s)
 static void sim_free(struct sim *s)
 {
 	free(s->ls);
+	if (s->console && s->console != stdout)
+		fclose(s->console);
+	if (s->disk_copy[0])
+		unlink(s->disk_copy);
 	if (s->stats.f)
 		fclose(s->stats.f);
 	if (s->bus.blk)
 		virtio_blk_close(&s->blk);
 	mem_free_ram(&s->ram);
 	free(s);
+}
+
+/* Copy the bytes of fd in to fd out; only blocks that differ are written (out stays sparse). */
+static int copy_image(int in, int out)
+{
+	static uint8_t a[1u << 16], b[1u << 16];
+	off_t off = 0;
+	ssize_t n, m;
+
+	while ((n = pread(in, a, sizeof(a), off)) > 0) {
+		m = pread(out, b, (size_t)n, off);
+		if (m != n || memcmp(a, b, (size_t)n) != 0)
+			if (pwrite(out, a, (size_t)n, off) != n)
+				return -errno;
+		off += n;
+	}
+	return n < 0 ? -errno : 0;
+}
+
+static int copy_image_path(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, rc;
+	struct stat st;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_RDWR | O_CLOEXEC);
+	if (out < 0 || fstat(in, &st) || ftruncate(out, st.st_size)) {
+		rc = -errno;
+		close(in);
+		if (out >= 0)
+			close(out);
+		return rc;
+	}
+	rc = copy_image(in, out);
+	close(in);
+	close(out);
+	return rc;
+}
+
+/* Rule 8, pass 1: console to a temporary file, a writable --disk image copied. */
+static int trace_on_prepare(struct sim *s)
+{
+	int fd, rc;
+
+	s->console = tmpfile();
+	if (!s->console) {
+		say_error("--trace-on: cannot create a temporary console file: %s", strerror(errno));
+		return -errno;
+	}
+	if (!s->opts.disk || s->opts.disk_readonly)
+		return 0;
+	const char *dir = getenv("TMPDIR");
+
+	if ((size_t)snprintf(s->disk_copy, sizeof(s->disk_copy), "%s/umbra-trace-on-XXXXXX",
+			     dir && *dir ? dir : "/tmp") >= sizeof(s->disk_copy))
+		s->disk_copy[0] = 0;
+	fd = s->disk_copy[0] ? mkstemp(s->disk_copy) : -1;
+	if (fd < 0) {
+		s->disk_copy[0] = 0;
+		say_error("--trace-on: cannot create a copy of %s: %s", s->opts.disk, strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	rc = copy_image_path(s->opts.disk, s->disk_copy);
+	if (rc) {
+		say_error("--trace-on: cannot copy %s: %s", s->opts.disk, strerror(-rc));
+		return rc;
+	}
+	s->disk_orig = s->opts.disk;
+	s->opts.disk = s->disk_copy;
+	return 0;
 }
 
 int sim_open(struct sim **sp, int argc, char **argv)
@@ -249,6 +342,13 @@ int sim_open(struct sim **sp, int argc, char **argv)
 		return SIM_OPEN_DONE;
 	}
 	s->elf_name = base_name(s->opts.elf);
+	s->argc = argc;
+	s->argv = argv;
+	s->console = stdout;
+	if (s->opts.trace_on && (rc = trace_on_prepare(s)) != 0) {
+		sim_free(s);
+		return rc;
+	}
 	rc = mem_init_ram(&s->ram, MEM_RAM_BASE, s->opts.ram_mb * MEM_MIB);
 	if (rc) {
 		say_error("cannot allocate %u MiB of RAM: %s", s->opts.ram_mb, strerror(-rc));
@@ -277,14 +377,17 @@ int sim_open(struct sim **sp, int argc, char **argv)
 	}
 	s->latency = s->opts.mem_latency;
 	s->reset_left = SIM_RESET_CYCLES;
-	if (s->opts.trace) {
+	if (s->opts.trace && !s->opts.trace_on) {
 		s->trace_start = s->opts.trace_start;
 		s->trace_len = s->opts.trace_end - s->opts.trace_start;
 	}
 	say_info(s, "%s: entry 0x%08x, %u segment%s, FDT at 0x%08x (%zu bytes)%s%s", s->opts.elf,
 		 s->img.entry, s->img.nload, s->img.nload == 1 ? "" : "s", s->fdt_addr, s->fdt_size,
 		 s->img.has_tohost ? ", HTIF tohost" : "", s->img.has_fromhost ? "/fromhost" : "");
-	if (s->opts.trace)
+	if (s->opts.trace_on)
+		say_info(s, "waveform %s: +-%llu cycles around the first %s (pass 1 looks for it)",
+			 s->opts.trace, (unsigned long long)s->opts.trace_window, s->opts.trace_on);
+	else if (s->opts.trace)
 		say_info(s, "waveform %s from cycle %llu", s->opts.trace,
 			 (unsigned long long)s->opts.trace_start);
 	if (s->ls)
@@ -441,8 +544,27 @@ static void lockstep_retire(struct sim *s, const struct sim_out *o)
 	s->halt.reason = "lockstep";
 }
 
+/* Rule 8: is this retirement the --trace-on event? */
+static bool is_event(const struct sim *s, const struct sim_out *o)
+{
+	switch (s->opts.trace_on_kind) {
+	case OPTS_EV_TRAP:
+		return o->rvfi_trap && o->rvfi_trap_cause == s->opts.trace_on_arg;
+	case OPTS_EV_IRQ:
+		return o->rvfi_intr && (o->rvfi_trap_cause & 0x7fffffffu) == s->opts.trace_on_arg;
+	case OPTS_EV_PC:
+		return o->rvfi_pc_rdata == s->opts.trace_on_arg;
+	case OPTS_EV_LOCKSTEP:
+		return s->halt.reason && strcmp(s->halt.reason, "lockstep") == 0;
+	default:
+		return false;
+	}
+}
+
 static int check_stop(struct sim *s)
 {
+	if (s->event_hit)
+		return 1;
 	if (s->halt.kind != MMIO_RUNNING)
 		return 1;
 	if (sim_signal) {
@@ -493,6 +615,10 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 			note_fault(s, o);
 		if (s->ls)
 			lockstep_retire(s, o);
+		if (s->opts.trace_on && !s->event_hit && is_event(s, o)) {
+			s->event_hit = true;
+			s->event_cycle = s->cycle;
+		}
 	}
 	if (o->perf_event) {
 		s->perf[0] += o->perf_event & 1u;
@@ -515,7 +641,8 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 	s->ready_q = true;
 
 	s->cycle++;
-	if (s->halt.kind != MMIO_RUNNING || sim_signal || s->cycle >= s->opts.max_cycles)
+	if (s->halt.kind != MMIO_RUNNING || sim_signal || s->cycle >= s->opts.max_cycles ||
+	    s->event_hit)
 		return check_stop(s);
 	return 0;
 }
@@ -564,6 +691,68 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));
 }
 
+/* Rule 8: pass 1 found the event at cycle C: run again with the window [C - W, C + W]. */
+static int rerun_traced(struct sim *s, uint64_t c)
+{
+	uint64_t w = s->opts.trace_window, start = c > w ? c - w : 0;
+	char a_start[48], a_end[48];
+	char **argv = calloc((size_t)s->argc + 3, sizeof(*argv));
+	int i, n = 0;
+
+	if (!argv) {
+		say_error("out of memory");
+		return 1;
+	}
+	snprintf(a_start, sizeof(a_start), "--trace-start=%llu", (unsigned long long)start);
+	snprintf(a_end, sizeof(a_end), "--trace-end=%llu", (unsigned long long)(c + w + 1));
+	argv[n++] = s->argv[0];
+	argv[n++] = a_start;
+	argv[n++] = a_end;
+	for (i = 1; i < s->argc; i++) {
+		const char *a = s->argv[i];
+
+		if (strcmp(a, "--trace-on") == 0 || strcmp(a, "--trace-window") == 0) {
+			i++;   /* and its value */
+			continue;
+		}
+		if (strncmp(a, "--trace-on=", 11) == 0 || strncmp(a, "--trace-window=", 15) == 0)
+			continue;
+		argv[n++] = s->argv[i];
+	}
+	argv[n] = NULL;
+	say_info(s, "trace-on: %s in cycle %llu; running again to write cycles %llu..%llu to %s",
+		 s->opts.trace_on, (unsigned long long)c, (unsigned long long)start,
+		 (unsigned long long)(c + w), s->opts.trace);
+	fflush(stdout);
+	fflush(stderr);
+	sim_free(s);
+	execv("/proc/self/exe", argv);
+	say_error("--trace-on: cannot run again: %s", strerror(errno));
+	free(argv);
+	return 1;
+}
+
+/* Rule 8: pass 1 is the run after all: show its console, keep its image. */
+static void trace_on_keep(struct sim *s)
+{
+	char buf[4096];
+	size_t n;
+	int rc;
+
+	rewind(s->console);
+	while ((n = fread(buf, 1, sizeof(buf), s->console)) > 0)
+		fwrite(buf, 1, n, stdout);
+	if (s->disk_orig) {
+		virtio_blk_close(&s->blk);
+		s->bus.blk = NULL;
+		rc = copy_image_path(s->disk_copy, s->disk_orig);
+		if (rc)
+			say_error("--trace-on: cannot copy the image back to %s: %s", s->disk_orig,
+				  strerror(-rc));
+	}
+	say_info(s, "trace-on: no %s in this run: no waveform written", s->opts.trace_on);
+}
+
 int sim_close(struct sim *s)
 {
 	double wall = now_seconds(&s->t0);
@@ -571,6 +760,15 @@ int sim_close(struct sim *s)
 	int status;
 
 	assert(sim_check(s) == 0);
+	if (s->opts.trace_on && !s->event_hit && s->opts.trace_on_kind == OPTS_EV_FAIL &&
+	    s->halt.kind != MMIO_HALT_PASS) {
+		s->event_hit = true;
+		s->event_cycle = s->cycle;
+	}
+	if (s->event_hit)
+		return rerun_traced(s, s->event_cycle);
+	if (s->opts.trace_on)
+		trace_on_keep(s);
 	fflush(stdout);
 	status = machine_outcome(&s->halt, &result);
 	if (s->halt.why[0])

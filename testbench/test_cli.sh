@@ -17,6 +17,7 @@ ulimit -c 0
 
 pass=0
 fail=0
+RUNAS=()   # a command prefix for check(): setpriv to an unprivileged user for the permission cases
 
 # mkelf FILE [key=value ...]: a minimal ELF32 RISC-V executable, fields overridable.
 mkelf() {
@@ -47,7 +48,7 @@ PY
 check() {
 	local name=$1 status lines first
 	shift
-	"$UMBRA" "$@" >out.txt 2>err.txt </dev/null
+	"${RUNAS[@]}" "$UMBRA" "$@" >out.txt 2>err.txt </dev/null
 	status=$?
 	lines=$(wc -l <err.txt)
 	first=$(head -n 1 err.txt)
@@ -116,6 +117,11 @@ check 25-disk-directory      --disk adir.elf good.elf;   expect_in 25-disk-direc
 check 26-disk-size-with-disk --disk ok.img --disk-size-mb 2 good.elf; expect_in 26-disk-size-with-disk "--disk-size-mb sizes the temporary image"
 check 27-disk-qdepth         --disk-qdepth 0 good.elf;   expect_in 27-disk-qdepth "out of range (1..256)"
 check 28-disk-bandwidth      --disk-bandwidth 0 good.elf; expect_in 28-disk-bandwidth "out of range"
+check 35-trace-on-event      --trace t.fst --trace-on foo good.elf; expect_in 35-trace-on-event "want trap:CAUSE, gwb-full"
+check 36-trace-on-cause      --trace t.fst --trace-on trap:40 good.elf; expect_in 36-trace-on-cause "a cause is 0..31"
+check 37-trace-on-no-trace   --trace-on fail good.elf;    expect_in 37-trace-on-no-trace "--trace-on needs --trace FILE.fst"
+check 38-trace-on-window     --trace t.fst --trace-on fail --trace-start 5 good.elf; expect_in 38-trace-on-window "drop --trace-start"
+check 39-trace-window-alone  --trace-window 9 good.elf;   expect_in 39-trace-window-alone "sizes the window of --trace-on"
 check 32-fault-kind          --inject-fault pc@5 good.elf;  expect_in 32-fault-kind "want reg@N or mem@N"
 check 33-fault-number        --inject-fault reg@x good.elf; expect_in 33-fault-number "N wants a number"
 if [ "$PROG" = umbra-iss ]; then
@@ -124,10 +130,26 @@ fi
 if [ "$PROG" = umbra-iss ]; then
 	check 31-iss-lockstep    --lockstep good.elf;        expect_in 31-iss-lockstep "use build/umbra --lockstep"
 fi
-if [ "$(id -u)" -ne 0 ]; then
-	cp ok.img noread.img && chmod 000 noread.img
-	check 29-disk-unreadable --disk noread.img good.elf; expect_in 29-disk-unreadable "Permission denied"
+# Permission cases: root opens anything, so as root they run as nobody (setpriv, util-linux).
+cp ok.img noread.img && chmod 000 noread.img
+cp ok.img rdonly.img && chmod 444 rdonly.img
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$WORK"
+	RUNAS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 fi
+if [ "$(id -u)" -ne 0 ] || [ ${#RUNAS[@]} -gt 0 ]; then
+	check 29-disk-unreadable --disk noread.img good.elf; expect_in 29-disk-unreadable "Permission denied"
+	check 32-disk-readonly-file --disk rdonly.img good.elf
+	expect_in 32-disk-readonly-file "cannot open read-write: Permission denied (--disk-readonly opens it read-only)"
+fi
+RUNAS=()
+ln -s nowhere.img dangling.img
+mkfifo fifo.img
+check 33-disk-not-a-dir      --disk ok.img/x.img good.elf; expect_in 33-disk-not-a-dir "--disk ok.img/x.img: cannot open"
+check 34-disk-dangling-link  --disk dangling.img good.elf; expect_in 34-disk-dangling-link "--disk dangling.img: cannot open: No such file or directory"
+check 35-disk-fifo           --disk fifo.img good.elf;     expect_in 35-disk-fifo "fifo.img: not a regular file"
+check 36-disk-char-device    --disk /dev/null good.elf;    expect_in 36-disk-char-device "not a regular file"
+check 37-disk-size-zero      --disk-size-mb 0 good.elf;    expect_in 37-disk-size-zero "out of range"
 
 # --help: usage on stdout, nothing on stderr, status 0.
 "$UMBRA" --help >out.txt 2>err.txt

@@ -14,6 +14,12 @@ class VerilatedFstC;  // built without --trace-fst: --trace is refused at start
 #include "Vumbra_soc.h"
 #include "sim.h"
 
+#if VM_COVERAGE
+#include <string>
+#include <unistd.h>
+#include <verilated_cov.h>
+#endif
+
 namespace {
 
 constexpr uint64_t kHalfPeriodNs = 5;  // 100 MHz nominal clock
@@ -189,6 +195,14 @@ int main(int argc, char **argv) {
     trace_dump(g_run);  // one more sample so the last edge's effects show
     trace_close(g_run);
     g_run.top->final();
+#if VM_COVERAGE
+    // The coverage build (make coverage) leaves one file per run in
+    // $UMBRA_COVERAGE_DIR (default: the current directory).
+    const char *dir = std::getenv("UMBRA_COVERAGE_DIR");
+    std::string path = std::string(dir && *dir ? dir : ".") + "/umbra-" +
+                       std::to_string(static_cast<long>(getpid())) + ".dat";
+    ctx->coveragep()->write(path.c_str());
+#endif
     g_run.top = nullptr;
     struct sim *s = g_run.sim;
     g_run.sim = nullptr;

@@ -2,7 +2,8 @@
 # Installs the Debian packages umbra needs when any is missing (make deps).
 set -eu
 PKGS="make g++ gcc python3 verilator iverilog gcc-riscv64-unknown-elf \
-qemu-system-misc libcmocka-dev libfdt-dev device-tree-compiler"
+qemu-system-misc libcmocka-dev libfdt-dev device-tree-compiler strace gtkwave lcov \
+chromium gnuplot-nox python3-markdown"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -8,4 +8,4 @@ build: demo
 
 $(FW_OUT)/demo/%.elf: firmware/demo/%.c $(DEMO_COMMON) $(wildcard firmware/demo/*.h) $(FW_LIB) $(FW_LDSCRIPT)
 	@mkdir -p $(@D)
-	$(FW_CC) $(FW_CFLAGS) -Ifirmware/demo $(FW_LDFLAGS) -o $@ $< $(DEMO_COMMON) $(FW_LIB) -lgcc
+	$(FW_CC) $(FW_CFLAGS) -Ifirmware/demo $(FW_LDFLAGS) -o $@ $< $(DEMO_COMMON) $(FW_LIB) $(FW_LIBGCC)

@@ -11,37 +11,16 @@
 #include <cmocka.h>
 
 #include "iss.h"
-
-struct fixture {
-	FILE *console;
-	struct mmio_halt halt;
-	struct mmio bus;
-	struct mem ram;
-	struct iss s;
-};
+#include "iss_fixture.h"
 
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct iss_fixture *fx = iss_fixture_new();
 
-	if (!fx || mem_init_ram(&fx->ram, MEM_RAM_BASE, 4 * MEM_MIB))
+	if (!fx)
 		return -1;
-	fx->console = fopen("/dev/null", "w");
-	if (!fx->console || mmio_init(&fx->bus, fx->console, &fx->halt, MEM_RAM_BASE, 0))
-		return -1;
-	iss_init(&fx->s, &fx->ram, &fx->bus, NULL, 10);
 	fx->s.clint.mtimecmp = UINT64_MAX;   /* no timer interrupt unless a case asks */
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	fclose(fx->console);
-	mem_free_ram(&fx->ram);
-	free(fx);
 	return 0;
 }
 
@@ -63,7 +42,7 @@ static int wr(struct iss *s, uint32_t addr, uint32_t val)
 /* Case 1: identity registers and the WARL masks of umbra_csr.sv. */
 static void test_csr_warl(void **state)
 {
-	struct iss *s = &((struct fixture *)*state)->s;
+	struct iss *s = &((struct iss_fixture *)*state)->s;
 
 	assert_int_equal(rd(s, 0x301), 0x40141100u);
 	assert_int_equal(rd(s, 0xf13), 0x756d6272u);
@@ -90,7 +69,7 @@ static void test_csr_warl(void **state)
 /* Case 2: S views of M registers follow mideleg. */
 static void test_csr_s_views(void **state)
 {
-	struct iss *s = &((struct fixture *)*state)->s;
+	struct iss *s = &((struct iss_fixture *)*state)->s;
 
 	wr(s, 0x304, 0xaaau);
 	assert_int_equal(rd(s, 0x104), 0);
@@ -107,7 +86,7 @@ static void test_csr_s_views(void **state)
 /* Case 3: privilege, read-only, TVM and counter-enable rules give illegal instruction. */
 static void test_csr_privilege(void **state)
 {
-	struct iss *s = &((struct fixture *)*state)->s;
+	struct iss *s = &((struct iss_fixture *)*state)->s;
 	uint32_t v;
 
 	assert_int_equal(iss_csr_access(s, 0xf13, ISS_CSR_RW, true, 0, &v), -EPERM);
@@ -136,7 +115,7 @@ static void test_csr_privilege(void **state)
 /* Case 4: trap entry, delegation, mret/sret. */
 static void test_csr_traps(void **state)
 {
-	struct iss *s = &((struct fixture *)*state)->s;
+	struct iss *s = &((struct iss_fixture *)*state)->s;
 
 	s->csr.mtvec = 0x80000100u;
 	s->csr.stvec = 0x80000200u;
@@ -177,7 +156,7 @@ static void test_csr_traps(void **state)
 /* Case 5: interrupt selection: MEI MSI MTI SEI SSI STI, enables and delegation. */
 static void test_csr_irq_priority(void **state)
 {
-	struct iss *s = &((struct fixture *)*state)->s;
+	struct iss *s = &((struct iss_fixture *)*state)->s;
 
 	s->csr.mie = 0xaaa;
 	s->csr.mip_sw = 0x222;                          /* SSIP STIP SEIP */
@@ -205,11 +184,11 @@ static void test_csr_irq_priority(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_csr_warl, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_csr_s_views, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_csr_privilege, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_csr_traps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_csr_irq_priority, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csr_warl, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_csr_s_views, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_csr_privilege, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_csr_traps, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_csr_irq_priority, setup, iss_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

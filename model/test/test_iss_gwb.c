@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "iss.h"
+#include "iss_fixture.h"
 #include "iss_mmu.h"
 
 #define CODE   0x80000000u   /* identity megapage, S-mode code */
@@ -21,44 +22,19 @@
 #define VA     0x40001000u   /* maps PAGE */
 #define LEAF   (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
 
-struct fixture {
-	FILE *console;
-	struct mmio_halt halt;
-	struct mmio bus;
-	struct mem ram;
-	struct iss s;
-};
-
-static void put(struct fixture *fx, uint32_t addr, uint32_t val)
+static void map_data(struct iss_fixture *fx, uint32_t flags)
 {
-	assert_int_equal(mem_write_word(&fx->ram, addr, 0xf, val), 0);
-}
-
-static uint32_t get(struct fixture *fx, uint32_t addr)
-{
-	uint32_t v = 0;
-
-	assert_int_equal(mem_read_word(&fx->ram, addr, &v), 0);
-	return v;
-}
-
-static void map_data(struct fixture *fx, uint32_t flags)
-{
-	put(fx, L0 + ((VA >> 12) & 0x3ffu) * 4, ((PAGE >> 12) << 10) | flags);
+	FX_PUT(fx, L0 + ((VA >> 12) & 0x3ffu) * 4, ((PAGE >> 12) << 10) | flags);
 }
 
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct iss_fixture *fx = iss_fixture_new();
 
-	if (!fx || mem_init_ram(&fx->ram, MEM_RAM_BASE, 4 * MEM_MIB))
+	if (!fx)
 		return -1;
-	fx->console = fopen("/dev/null", "w");
-	if (!fx->console || mmio_init(&fx->bus, fx->console, &fx->halt, MEM_RAM_BASE, 0))
-		return -1;
-	iss_init(&fx->s, &fx->ram, &fx->bus, NULL, 10);
-	put(fx, ROOT + (CODE >> 22) * 4, ((CODE >> 12) << 10) | PTE_V | PTE_R | PTE_X | PTE_A);
-	put(fx, ROOT + (VA >> 22) * 4, ((L0 >> 12) << 10) | PTE_V);
+	FX_PUT(fx, ROOT + (CODE >> 22) * 4, ((CODE >> 12) << 10) | PTE_V | PTE_R | PTE_X | PTE_A);
+	FX_PUT(fx, ROOT + (VA >> 22) * 4, ((L0 >> 12) << 10) | PTE_V);
 	map_data(fx, LEAF | PTE_T);
 	fx->s.priv = ISS_PRIV_S;
 	fx->s.pc = CODE;
@@ -68,16 +44,6 @@ static int setup(void **state)
 	fx->s.csr.gwbbase = LOG;
 	fx->s.csr.gwbcap = 4;
 	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	fclose(fx->console);
-	mem_free_ram(&fx->ram);
-	free(fx);
 	return 0;
 }
 
@@ -91,9 +57,10 @@ static uint32_t store_insn(unsigned funct3, unsigned rs1, unsigned rs2, int32_t 
 }
 
 /* Execute one store at pc CODE: x1 = base address, x2 = value. */
-static void do_store(struct fixture *fx, unsigned funct3, uint32_t va, uint32_t val)
+static void do_store(struct iss_fixture *fx, unsigned funct3, uint32_t va, uint32_t val)
 {
-	put(fx, CODE, store_insn(funct3, 1, 2, 0));
+	FX_PUT(fx, CODE, store_insn(funct3, 1, 2, 0));
+	iss_drop_decoded(&fx->s);   /* the code changed behind the model's back */
 	fx->s.pc = CODE;
 	fx->s.x[1] = va;
 	fx->s.x[2] = val;
@@ -101,7 +68,7 @@ static void do_store(struct fixture *fx, unsigned funct3, uint32_t va, uint32_t 
 	assert_int_equal(iss_check(&fx->s), 0);
 }
 
-static int csr(struct fixture *fx, uint32_t addr, bool write, uint32_t w, uint32_t *old)
+static int csr(struct iss_fixture *fx, uint32_t addr, bool write, uint32_t w, uint32_t *old)
 {
 	return iss_csr_access(&fx->s, addr, ISS_CSR_RW, write, w, old);
 }
@@ -109,7 +76,7 @@ static int csr(struct fixture *fx, uint32_t addr, bool write, uint32_t w, uint32
 /* Case 1: the four CSRs are WARL as docs/gwb.md says, M-mode only. */
 static void test_gwb_csrs(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 	uint32_t v;
 
 	fx->s.priv = ISS_PRIV_M;
@@ -142,7 +109,7 @@ static void test_gwb_csrs(void **state)
 /* Case 2: without the extension every GWB CSR is illegal and mhpmcounter6/7 read 0. */
 static void test_gwb_absent(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 	uint32_t v, a;
 
 	fx->s.priv = ISS_PRIV_M;
@@ -159,26 +126,26 @@ static void test_gwb_absent(void **state)
 	fx->s.csr.gwbctl = 0;
 	do_store(fx, 2, VA, 0x1234);
 	assert_int_equal(fx->s.csr.gwbidx, 0);
-	assert_int_equal(get(fx, LOG), 0);
+	assert_int_equal(fx_get(fx, LOG), 0);
 }
 
 /* Case 3: word, half and byte stores append pa|size and the truncated data; the counter counts. */
 static void test_gwb_append_sizes(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 
 	do_store(fx, 2, VA + 0x10, 0xdeadbeefu);
-	assert_int_equal(get(fx, PAGE + 0x10), 0xdeadbeefu);
-	assert_int_equal(get(fx, LOG), (PAGE + 0x10) | 2u);
-	assert_int_equal(get(fx, LOG + 4), 0xdeadbeefu);
+	assert_int_equal(fx_get(fx, PAGE + 0x10), 0xdeadbeefu);
+	assert_int_equal(fx_get(fx, LOG), (PAGE + 0x10) | 2u);
+	assert_int_equal(fx_get(fx, LOG + 4), 0xdeadbeefu);
 	do_store(fx, 1, VA + 0x22, 0xcafef00du);
-	assert_int_equal(get(fx, PAGE + 0x20) >> 16, 0xf00du);
-	assert_int_equal(get(fx, LOG + 8), (PAGE + 0x20) | 1u);
-	assert_int_equal(get(fx, LOG + 12), 0xf00du);
+	assert_int_equal(fx_get(fx, PAGE + 0x20) >> 16, 0xf00du);
+	assert_int_equal(fx_get(fx, LOG + 8), (PAGE + 0x20) | 1u);
+	assert_int_equal(fx_get(fx, LOG + 12), 0xf00du);
 	do_store(fx, 0, VA + 0x33, 0x123456a5u);
-	assert_int_equal(get(fx, PAGE + 0x30) >> 24, 0xa5u);
-	assert_int_equal(get(fx, LOG + 16), (PAGE + 0x30) | 0u);
-	assert_int_equal(get(fx, LOG + 20), 0xa5u);
+	assert_int_equal(fx_get(fx, PAGE + 0x30) >> 24, 0xa5u);
+	assert_int_equal(fx_get(fx, LOG + 16), (PAGE + 0x30) | 0u);
+	assert_int_equal(fx_get(fx, LOG + 20), 0xa5u);
 	assert_int_equal(fx->s.csr.gwbidx, 3);
 	assert_int_equal(fx->s.csr.hpm[ISS_HPM_GWB_APPEND], 3);
 	assert_int_equal(fx->s.instret, 3);
@@ -187,7 +154,7 @@ static void test_gwb_append_sizes(void **state)
 /* Case 4: untraced leaves, EN=0, M-mode and MPRV with MPP=M log nothing; MPRV with MPP=S logs. */
 static void test_gwb_not_traced(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 
 	map_data(fx, LEAF);
 	iss_mmu_flush(&fx->s);
@@ -204,18 +171,18 @@ static void test_gwb_not_traced(void **state)
 	fx->s.csr.mstatus = MSTATUS_MPRV | MSTATUS_MPP;   /* MPRV, MPP = M: still bare */
 	do_store(fx, 2, PAGE, 4);
 	assert_int_equal(fx->s.csr.gwbidx, 0);
-	assert_int_equal(get(fx, LOG), 0);
+	assert_int_equal(fx_get(fx, LOG), 0);
 	fx->s.csr.mstatus = MSTATUS_MPRV | (ISS_PRIV_S << MSTATUS_MPP_SHIFT);
 	do_store(fx, 2, VA + 4, 5);                    /* MPRV as S: translated and traced */
 	assert_int_equal(fx->s.csr.gwbidx, 1);
-	assert_int_equal(get(fx, LOG), (PAGE + 4) | 2u);
+	assert_int_equal(fx_get(fx, LOG), (PAGE + 4) | 2u);
 	assert_int_equal(fx->s.priv, ISS_PRIV_M);
 }
 
 /* Case 5: full log: cause 24 to M even if medeleg is all ones, mtval/mepc, no store, no record. */
 static void test_gwb_full(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 
 	fx->s.csr.gwbcap = 1;
 	fx->s.csr.medeleg = 0xb3ffu;   /* every delegable cause */
@@ -227,8 +194,8 @@ static void test_gwb_full(void **state)
 	assert_int_equal(fx->s.csr.mtval, VA + 8);
 	assert_int_equal(fx->s.csr.mepc, CODE);
 	assert_int_equal(fx->s.pc, CODE + 0x800);
-	assert_int_equal(get(fx, PAGE + 8), 0);        /* not performed */
-	assert_int_equal(get(fx, LOG + 8), 0);
+	assert_int_equal(fx_get(fx, PAGE + 8), 0);        /* not performed */
+	assert_int_equal(fx_get(fx, LOG + 8), 0);
 	assert_int_equal(fx->s.csr.gwbidx, 1);
 	assert_int_equal(fx->s.csr.hpm[ISS_HPM_GWB_FULL], 1);
 	assert_int_equal(fx->s.csr.hpm[ISS_HPM_GWB_APPEND], 1);
@@ -243,7 +210,7 @@ static void test_gwb_full(void **state)
 /* Case 6: a store that faults for another reason logs nothing; a record that cannot be written is an access fault. */
 static void test_gwb_other_faults(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 
 	do_store(fx, 2, VA + 2, 1);                    /* misaligned */
 	assert_int_equal(fx->s.csr.mcause, EXC_STORE_MISALIGNED);
@@ -254,7 +221,7 @@ static void test_gwb_other_faults(void **state)
 	assert_int_equal(fx->s.csr.mcause, EXC_STORE_PAGE);
 	assert_int_equal(fx->s.csr.gwbidx, 0);
 	assert_int_equal(fx->s.csr.hpm[ISS_HPM_GWB_APPEND], 0);
-	assert_int_equal(get(fx, LOG), 0);
+	assert_int_equal(fx_get(fx, LOG), 0);
 	/* the log is where nothing answers: the store is done, the append faults */
 	fx->s.priv = ISS_PRIV_S;
 	map_data(fx, LEAF | PTE_T);
@@ -263,14 +230,14 @@ static void test_gwb_other_faults(void **state)
 	do_store(fx, 2, VA + 12, 0x77);
 	assert_int_equal(fx->s.csr.mcause, EXC_STORE_ACCESS);
 	assert_int_equal(fx->s.csr.mtval, VA + 12);
-	assert_int_equal(get(fx, PAGE + 12), 0x77);
+	assert_int_equal(fx_get(fx, PAGE + 12), 0x77);
 	assert_int_equal(fx->s.csr.gwbidx, 0);
 }
 
 /* Case 7: T is cached in the TLB: clearing it in memory has no effect until sfence.vma. */
 static void test_gwb_tlb_caches_t(void **state)
 {
-	struct fixture *fx = *state;
+	struct iss_fixture *fx = *state;
 
 	do_store(fx, 2, VA, 1);
 	assert_int_equal(fx->s.csr.gwbidx, 1);
@@ -285,13 +252,13 @@ static void test_gwb_tlb_caches_t(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_gwb_csrs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gwb_absent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gwb_append_sizes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gwb_not_traced, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gwb_full, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gwb_other_faults, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gwb_tlb_caches_t, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_csrs, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_absent, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_append_sizes, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_not_traced, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_full, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_other_faults, setup, iss_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gwb_tlb_caches_t, setup, iss_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests_name("iss_gwb", tests, NULL, NULL);

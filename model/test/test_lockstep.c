@@ -11,15 +11,13 @@
 #include <cmocka.h>
 
 #include "iss.h"
+#include "iss_fixture.h"
 #include "lockstep.h"
 
 #define CODE 0x80000000u
 
 struct fixture {
-	FILE *console;
-	struct mmio_halt halt;
-	struct mmio bus;
-	struct mem ram;
+	struct iss_machine m;
 	struct lockstep ls;
 	struct iss ref;         /* a second model run freely: plays the RTL */
 	char report[8192];
@@ -41,15 +39,11 @@ static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
-	if (!fx || mem_init_ram(&fx->ram, MEM_RAM_BASE, 4 * MEM_MIB))
+	if (!fx || iss_machine_init(&fx->m, CODE) ||
+	    mem_write_bytes(&fx->m.ram, CODE, program, sizeof(program)))
 		return -1;
-	fx->console = fopen("/dev/null", "w");
-	if (!fx->console || mmio_init(&fx->bus, fx->console, &fx->halt, CODE, 0))
-		return -1;
-	if (mem_write_bytes(&fx->ram, CODE, program, sizeof(program)))
-		return -1;
-	lockstep_init(&fx->ls, &fx->ram, &fx->bus, 10);
-	iss_init(&fx->ref, &fx->ram, &fx->bus, NULL, 10);
+	lockstep_init(&fx->ls, &fx->m.ram, &fx->m.bus, 10);
+	iss_init(&fx->ref, &fx->m.ram, &fx->m.bus, NULL, 10);
 	fx->ls.iss.pc = fx->ref.pc = CODE;   /* skip the boot ROM */
 	*state = fx;
 	return 0;
@@ -59,8 +53,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	fclose(fx->console);
-	mem_free_ram(&fx->ram);
+	iss_machine_free(&fx->m);
 	free(fx);
 	return 0;
 }

@@ -133,6 +133,16 @@ static void test_unknown(void **state)
 	expect_error("want reg@N or mem@N");
 	assert_int_equal(parse("--inject-fault", "mem@12k", "p.elf", NULL), -EINVAL);
 	expect_error("N wants a number");
+	assert_int_equal(parse("--trace", "w.fst", "--trace-on", "pc:0x80000010", "p.elf", NULL), 0);
+	assert_int_equal(o.trace_on_kind, OPTS_EV_PC);
+	assert_int_equal(o.trace_on_arg, 0x80000010u);
+	assert_int_equal(parse("--trace", "w.fst", "--trace-on=gwb-full", "p.elf", NULL), 0);
+	assert_int_equal(o.trace_on_kind, OPTS_EV_TRAP);
+	assert_int_equal(o.trace_on_arg, 24);
+	assert_int_equal(parse("--trace", "w.fst", "--trace-on", "irq:x", "p.elf", NULL), -EINVAL);
+	expect_error("'x' is not a number");
+	assert_int_equal(parse("--trace", "w.fst", "--trace-on", "lockstep", "p.elf", NULL), -EINVAL);
+	expect_error("needs --lockstep");
 	assert_int_equal(parse("--inject-fault=mem@0x10", "p.elf", NULL), 0);
 	assert_int_equal(o.fault_kind, OPTS_FAULT_MEM);
 	assert_int_equal(o.fault_order, 16);

@@ -869,6 +869,97 @@ static void test_fuzz(void **state)
 		      (unsigned long long)fx->dev.st.unsupp);
 }
 
+/* case 14: a full queue: QNUM/2 two-descriptor requests at once all complete; one more is refused. */
+static void test_full_queue(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t h0 = image_hash(fx);
+	struct virtio_blk_latency lat;
+	uint32_t k, id, len, seen = 0;
+
+	drv_init(fx);
+	/* 14.1 QNUM/2 FLUSH requests (header + status) fill every descriptor, depth 4 < 8 */
+	for (k = 0; k < QNUM; k += 2) {
+		build_req(fx, k, VBLK_T_FLUSH, 0, 0, false);
+		submit(fx, (uint16_t)k);
+	}
+	notify(fx);
+	assert_int_equal(fx->dev.ninflight, exact.qdepth);
+	assert_int_equal(fx->dev.npending, QNUM / 2 - exact.qdepth);
+	for (k = 0; k < 1000; k++)
+		virtio_blk_tick(&fx->dev, fx->now++);
+	assert_int_equal(get16(fx, USED + 2), QNUM / 2);
+	for (k = 0; k < QNUM / 2; k++) {
+		id = get32(fx, USED + 4 + 8 * k);
+		len = get32(fx, USED + 8 + 8 * k);
+		assert_int_equal(id % 2, 0);
+		assert_int_equal(len, 1);
+		seen |= 1u << id;
+		assert_int_equal(get8(fx, STATS + id), VBLK_STATUS_OK);
+	}
+	fx->used_seen = QNUM / 2;
+	assert_int_equal(seen, 0x5555);
+	assert_int_equal(fx->fsyncs, QNUM / 2);
+	/* 14.2 latency figures: FLUSH costs latency (100) each, one after another in fours */
+	virtio_blk_latency_summary(&fx->dev, &lat);
+	assert_int_equal(lat.n, QNUM / 2);
+	assert_int_equal(lat.min, 100);
+	assert_int_equal(lat.max, 200);
+	assert_int_equal(lat.sum, 4 * 100 + 4 * 200);
+	assert_int_equal(lat.bucket[7], 4);   /* 100: 64..127 */
+	assert_int_equal(lat.bucket[8], 4);   /* 200: 128..255 */
+	/* 14.3 the driver makes QNUM + 1 requests available while QNUM are outstanding: reset */
+	for (k = 0; k < QNUM; k += 2)
+		submit(fx, (uint16_t)k);
+	notify(fx);
+	assert_int_equal(fx->dev.ninflight + fx->dev.npending, QNUM / 2);
+	for (k = 0; k < QNUM / 2 + 1; k++)
+		submit(fx, 0);
+	notify(fx);
+	assert_true(rd(fx, VBLK_REG_STATUS) & VBLK_S_DEVICE_NEEDS_RESET);
+	assert_int_equal(fx->dev.ninflight + fx->dev.npending, 0);
+	assert_int_equal(virtio_blk_check(&fx->dev), 0);
+	assert_true(image_hash(fx) == h0);
+	/* 14.4 and the device comes back after a reset */
+	drv_init(fx);
+	assert_int_equal(do_req(fx, VBLK_T_IN, 2, 512, true), VBLK_STATUS_OK);
+}
+
+/* case 15: chains too short: header and status in one writable descriptor, header only readable + 0-byte status. */
+static void test_short_chains(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t h0 = image_hash(fx);
+	uint8_t hdr[16] = { 0 };
+	uint32_t type = VBLK_T_OUT;
+
+	drv_init(fx);
+	/* 15.1 one descriptor, writable: no readable header at all -> IOERR in its last byte */
+	memcpy(hdr, &type, 4);
+	assert_int_equal(mem_write_bytes(&fx->ram, HDRS, hdr, 16), 0);
+	set_desc(fx, 0, HDRS, 16, VBLK_DESC_F_WRITE, 0);
+	submit(fx, 0);
+	notify(fx);
+	wait_used(fx);
+	assert_int_equal(get8(fx, HDRS + 15), VBLK_STATUS_IOERR);
+	/* 15.2 header + status, OUT with no data: 0 sectors at 0 is a legal empty write */
+	assert_int_equal(do_req(fx, VBLK_T_OUT, 0, 0, false), VBLK_STATUS_OK);
+	/* 15.3 a header split over two descriptors (8 + 8 bytes) is fine */
+	build_req(fx, 0, VBLK_T_IN, 5, 512, true);
+	set_desc(fx, 0, HDRS, 8, VBLK_DESC_F_NEXT, 3);
+	set_desc(fx, 3, HDRS + 8, 8, VBLK_DESC_F_NEXT, 1);
+	submit(fx, 0);
+	notify(fx);
+	wait_used(fx);
+	assert_int_equal(get8(fx, STATS), VBLK_STATUS_OK);
+	assert_int_equal(get8(fx, DATA + 7), img_byte(5 * 512 + 7));
+	/* 15.4 an IN whose only writable descriptor is the status byte: 0 sectors, OK, nothing moved */
+	assert_int_equal(do_req(fx, VBLK_T_IN, 0, 0, true), VBLK_STATUS_OK);
+	assert_int_equal(rd(fx, VBLK_REG_STATUS), 0x0f);
+	assert_true(image_hash(fx) == h0);
+	assert_int_equal(virtio_blk_check(&fx->dev), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +976,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bus_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_inflight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_chains, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
