@@ -39,7 +39,7 @@ $(GUEST_OUT)/user.o: firmware/guest/user.c $(HV_HDRS) firmware/guest/kernel.h
 	$(FW_CC) $(FW_CFLAGS) $(HV_INC) -fno-jump-tables -fno-tree-loop-distribute-patterns -c -o $@ $<
 
 $(GUEST_ELF): $(GUEST_OBJS) firmware/guest/link.ld $(FW_LIB)
-	$(FW_CC) $(FW_CFLAGS) -T firmware/guest/link.ld -Wl,--no-warn-rwx-segments -o $@ $(GUEST_OBJS) $(FW_LIB) -lgcc
+	$(FW_CC) $(FW_CFLAGS) -T firmware/guest/link.ld -Wl,--no-warn-rwx-segments -o $@ $(GUEST_OBJS) $(FW_LIB) $(FW_LIBGCC)
 	@if $(FW_CROSS)nm $@ | grep -q ' U '; then echo "guest.elf: undefined symbols"; exit 1; fi
 
 $(GUEST_BIN): $(GUEST_ELF)
@@ -54,7 +54,7 @@ $(HV_OUT)/hv_entry.S.o: hypervisor/hv_entry.S $(GUEST_BIN) $(HV_HDRS)
 	$(FW_CC) $(FW_CFLAGS) $(HV_INC) -DGUEST_BIN='"$(GUEST_BIN)"' -c -o $@ $<
 
 $(BOOT_ELF): $(HV_OBJS) hypervisor/link.ld $(FW_LIB)
-	$(FW_CC) $(FW_CFLAGS) -T hypervisor/link.ld -Wl,--no-warn-rwx-segments -o $@ $(HV_OBJS) $(FW_LIB) -lgcc
+	$(FW_CC) $(FW_CFLAGS) -T hypervisor/link.ld -Wl,--no-warn-rwx-segments -o $@ $(HV_OBJS) $(FW_LIB) $(FW_LIBGCC)
 
 # Host unit tests: the shadow MMU, the GWB log drain and the FDT/bootargs helpers, compiled for the host.
 HV_UNIT_SRCS := $(sort $(wildcard hypervisor/test/test_*.c))

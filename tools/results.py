@@ -7,7 +7,9 @@ RTL; where build/umbra refuses it, the page says so, and a second table from bui
 (the instruction-set model: one cycle per instruction, no memory timing) shows every mode,
 gwb included, as instruction counts.
 
-usage: results.py [--out docs/results-paging.md] [--jobs 2] [--quick]
+Also writes build/results/paging.json (slowdown bars and every run's stats) for make report.
+
+usage: results.py [--out docs/results-paging.md] [--json FILE] [--jobs 2] [--quick]
 """
 import argparse
 import concurrent.futures as cf
@@ -229,9 +231,27 @@ def why_not(wname, g, b, best):
             "saves are a small part of it.")
 
 
+def write_json(path, rtl, iss, quick):
+    """build/results/paging.json for make report: slowdown bars and every run's stats."""
+    bars = []
+    for src, tag in ((rtl, ""), (iss, " (iss)")):
+        for wname, _ in workloads(quick):
+            base = cpi(src, wname, "native")
+            for m in MODES[1:]:
+                c = cpi(src, wname, m)
+                if base and c and (src is rtl or m == "gwb" and cpi(rtl, wname, m) is None):
+                    bars.append({"label": "%s %s%s" % (wname, m, tag), "value": round(c / base, 2)})
+    runs = {"%s|%s|%s" % (sim, w, m): {k: v for k, v in st.items() if not k.startswith("_")}
+            for sim, src in (("umbra", rtl), ("umbra-iss", iss)) for (w, m), st in src.items()}
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"slowdown": bars, "runs": runs}, f, indent=1, sort_keys=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="docs/results-paging.md")
+    ap.add_argument("--json", default="build/results/paging.json", help="data for make report")
     ap.add_argument("--elf", default="build/boot.elf")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="small sizes (a smoke test of this script)")
@@ -272,6 +292,7 @@ def main():
         md += ["", "**Failed runs:** " + ", ".join("%s %s" % k for k in failed), ""]
     with open(args.out, "w") as f:
         f.write("\n".join(md) + "\n")
+    write_json(args.json, rtl, iss, args.quick)
     print("results: wrote %s (%d runs, %d failed)" % (args.out, len(rtl) + len(iss), len(failed)))
     return 1 if failed else 0
 

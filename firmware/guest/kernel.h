@@ -36,7 +36,6 @@ void kputdec(uint32_t v);
 void kpanic(const char *what, uint32_t v) __attribute__((noreturn));
 void kfinish(int pass) __attribute__((noreturn));
 void kstat(const char *name, uint64_t v);
-uint64_t kdiv64(uint64_t a, uint64_t b); /* no libgcc for rv32 here: shift and subtract */
 void sbi_set_timer(uint64_t t);
 
 /* frames and page tables (mm.c) */

@@ -40,22 +40,6 @@ void kputdec(uint32_t v)
 	kputs(&b[n]);
 }
 
-uint64_t kdiv64(uint64_t a, uint64_t b)
-{
-	uint64_t q = 0, r = 0;
-
-	if (!b)
-		return 0;
-	for (int i = 63; i >= 0; i--) {
-		r = (r << 1) | ((a >> i) & 1u);
-		if (r >= b) {
-			r -= b;
-			q |= 1ull << i;
-		}
-	}
-	return q;
-}
-
 void sbi_set_timer(uint64_t t)
 {
 	sbi_call(0, 0, (uint32_t)t, (uint32_t)(t >> 32), 0);
@@ -117,12 +101,12 @@ void work_done(uint32_t work_id, uint32_t n, int exit_code, uint64_t cycles)
 	(void)work_id;
 	kstat("work.n", n);
 	kstat("work.cycles", cycles);
-	kstat("work.cycles_per_iter", kdiv64(cycles, n));
+	kstat("work.cycles_per_iter", cycles / n);
 	kstat("work.timer_ticks", timer_ticks);
 	kstat("work.pass", exit_code == 0);
 	kputs(exit_code == 0 ? "guest: PASS" : "guest: FAIL");
 	kputs(" cycles/iter=");
-	kputdec((uint32_t)kdiv64(cycles, n));
+	kputdec((uint32_t)(cycles / n));
 	kputs("\n");
 	kfinish(exit_code == 0);
 }

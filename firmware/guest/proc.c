@@ -74,7 +74,7 @@ static void init_exited(int code)
 	uint64_t cycles = rdcycle64() - init_t0;
 
 	if (init_work == WORK_COMPUTE && code == 0) {
-		uint64_t m = (uint64_t)init_n * 1000u, want = kdiv64((m - 1) * m * (2 * m - 1), 6);
+		uint64_t m = (uint64_t)init_n * 1000u, want = (m - 1) * m * (2 * m - 1) / 6;
 
 		if (user_report != want) {
 			kputs("guest: compute: wrong sum\n");
