@@ -18,13 +18,14 @@ static const char *const exit_names[HV_EXIT_COUNT] = { HV_EXIT_LIST(HV_EXIT_NAME
 enum {
 	ST_GWB_APPENDS, ST_GWB_DRAINS, ST_GWB_FULL, ST_GWB_BAD, ST_HIDDEN, ST_TRUE, ST_EMUL, ST_TRACK,
 	ST_RESYNCS, ST_UNSYNCS, ST_SP_CREATED, ST_SP_ZAPPED, ST_UNSHADOWED, ST_FLUSHES, ST_ROOT_SWITCHES,
-	ST_ROOT_HITS, ST_WPROTECTS, ST_AUDITS, ST_COUNT
+	ST_ROOT_HITS, ST_WPROTECTS, ST_AUDITS, ST_HW_APPENDS, ST_HW_FULL, ST_COUNT
 };
 static const char *const stat_names[ST_COUNT] = {
 	"hv.gwb.appends", "hv.gwb.drains", "hv.gwb.full", "hv.gwb.bad_records", "hv.hidden_faults",
 	"hv.true_faults", "hv.pte_emulations", "hv.track_writes", "hv.resyncs", "hv.unsyncs",
 	"hv.shadow_pages_created", "hv.shadow_pages_zapped", "hv.unshadowed_frames", "hv.tlb_flushes",
 	"hv.root_switches", "hv.root_cache_hits", "hv.write_protects", "hv.audits",
+	"hv.gwb.hw_appends", "hv.gwb.hw_full",
 };
 static uint64_t *stat_slot[ST_COUNT];
 
@@ -131,6 +132,15 @@ void hv_stats_update(void)
 	put(ST_ROOT_HITS, st->root_hits);
 	put(ST_WPROTECTS, st->write_protects);
 	put(ST_AUDITS, st->audits);
+	if (hv.mode == PT_GWB) {
+		/* the hardware's own counts (mhpmcounter6/7), to hold against the drained records */
+		uint32_t lo6, hi6, lo7, hi7;
+
+		__asm__ volatile("csrr %0, 0xb06; csrr %1, 0xb86; csrr %2, 0xb07; csrr %3, 0xb87"
+				 : "=r"(lo6), "=r"(hi6), "=r"(lo7), "=r"(hi7));
+		put(ST_HW_APPENDS, ((uint64_t)hi6 << 32) | lo6);
+		put(ST_HW_FULL, ((uint64_t)hi7 << 32) | lo7);
+	}
 }
 
 void hv_summary(void)

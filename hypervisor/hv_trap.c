@@ -140,9 +140,7 @@ static void set_timer(uint64_t t)
 static uint32_t read_guest_string(uint32_t gpa, char *dst, uint32_t cap)
 {
 	for (uint32_t i = 0; i < cap; i++) {
-		if (!shadow_gpa_in_ram(&hv.sh, gpa + i) && hv.mode != PT_NATIVE)
-			return 0;
-		if (hv.mode == PT_NATIVE && (gpa + i < HV_GUEST_GPA || gpa + i >= HV_GUEST_GPA + HV_GUEST_SIZE))
+		if (gpa + i < HV_GUEST_GPA || gpa + i >= HV_GUEST_GPA + HV_GUEST_SIZE)
 			return 0;
 		dst[i] = (char)*gpa_ptr(gpa + i);
 		if (!dst[i])

@@ -68,6 +68,11 @@ def expect_pass(bootargs):
                 return "audit=1 but no audit ran"
             if st.get("hv.exits.satp.count", 0) == 0:
                 return "no satp exit: the guest's paging was not virtualized"
+        if mode == "gwb" and (st.get("hv.gwb.hw_appends") != st.get("hv.gwb.appends") or
+                              st.get("hv.gwb.hw_full") != st.get("hv.gwb.full")):
+            return "drained records %s / full traps %s differ from mhpmcounter6/7 %s / %s" % (
+                st.get("hv.gwb.appends"), st.get("hv.gwb.full"), st.get("hv.gwb.hw_appends"),
+                st.get("hv.gwb.hw_full"))
         if work == "ptemod":
             want = {"wp": "hv.pte_emulations", "oos": "hv.resyncs", "gwb": "hv.gwb.appends"}
             if mode in want and st.get(want[mode], 0) == 0:
