@@ -155,6 +155,12 @@ def cases(args, tmp):
         for ba, chk in bad:
             st = os.path.join(tmp, "bad-%d.json" % len(out))
             out.append(Case("iss %s" % ba, sim_cmd(sim, ba, args.elf, st), chk, st))
+        # too little host RAM for guest RAM, shadow pool and log
+        st = os.path.join(tmp, "bad-ram.json")
+        out.append(Case("iss --ram-mb 32 pt=wp work=compute",
+                        sim_cmd(sim, "pt=wp work=compute", args.elf, st)[:1] + ["--ram-mb", "32"] +
+                        sim_cmd(sim, "pt=wp work=compute", args.elf, st)[1:],
+                        expect_fail(3, "hv: error: the hypervisor needs at least 48 MiB"), st))
     if "qemu" in args.sims:
         for w in WORKS:
             for m in ("native", "wp", "oos"):
