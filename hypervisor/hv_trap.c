@@ -263,7 +263,10 @@ static enum hv_exit emulate_system(struct hv_frame *f)
 	shadow_sync(&hv.sh);
 	hv.guest_satp = nv;
 	HV_TRACE("satp", nv);
-	csr_write(satp, shadow_set_guest_satp(&hv.sh, nv));
+	nv = shadow_set_guest_satp(&hv.sh, nv);
+	if (!nv)
+		hv_fail("no shadow page left for a new root (HV_POOL_PAGES)", 9);
+	csr_write(satp, nv);
 	hv_stats_update();
 	if (hv.audit)
 		audit_now();
@@ -327,6 +330,8 @@ static enum hv_exit page_fault(struct hv_frame *f, enum access acc)
 		return emulate_pte_store(f, w.gpa);
 	case FA_MMIO:
 		return emulate_mmio(f, w.gpa, acc);
+	case FA_NOMEM:
+		hv_fail("shadow page pool exhausted (HV_POOL_PAGES) although every cached root was dropped", 9);
 	case FA_INJECT:
 	default:
 		if (w.result == GW_ACCESS_FAULT)

@@ -645,7 +645,7 @@ enum fault_action shadow_page_fault(struct shadow *s, uint32_t gva, enum access 
 		else
 			child = get_sp(s, pte_ppn(g1), 0, 0, 0);
 		if (!child)
-			return FA_INJECT;
+			return FA_NOMEM;
 		if (!root->invalid && s->cur_root == root)
 			link_child(s, l1, child);
 		else

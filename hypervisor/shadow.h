@@ -38,6 +38,7 @@ enum fault_action {
 	FA_EMULATE,    /* a store to a write-protected guest page table: emulate it, track_write() */
 	FA_UNSYNCED,   /* oos: the page table was made out-of-sync and writable, re-execute */
 	FA_MMIO,       /* the gpa is not guest RAM: emulate the device access */
+	FA_NOMEM,      /* no free shadow page even after dropping every cached root */
 };
 
 /* A shadow page: one per (gfn, role). Role = level + direct (+ access for direct pages). */
