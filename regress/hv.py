@@ -20,6 +20,7 @@ QEMU_CPU = ("rv32,a=off,c=off,f=off,d=off,h=off,zba=off,zbb=off,zbc=off,zbs=off,
             "sstc=off")
 # small sizes: the whole suite stays well under 3 minutes on 2 cores
 WORKS = ["ptemod n=32 batch=4", "pgfault n=16", "forkwait n=3", "compute n=3"]
+# tick= cases: the guest's periodic timer while processes run (interrupts under shadow paging)
 MODES = ["native", "wp", "oos", "gwb"]
 NO_GWB = "no GWB on this machine"
 
@@ -99,6 +100,20 @@ def expect_full(bootargs):
     return check
 
 
+def expect_ticks(bootargs):
+    """Periodic guest timer interrupts (tick=) arriving in U-mode while the shadow works."""
+    ok = expect_pass(bootargs)
+
+    def check(rc, out, st):
+        why = ok(rc, out, st)
+        if why is None and st is not None and st.get("work.timer_ticks", 0) < 3:
+            why = "work.timer_ticks %s: the periodic tick did not arrive" % st.get("work.timer_ticks")
+        if why is None and st is not None and st.get("hv.exits.timer.count", 0) < 3 and "native" not in bootargs:
+            why = "hv.exits.timer.count below 3"
+        return why
+    return check
+
+
 def expect_fail(code, text):
     def check(rc, out, st):
         if rc != code:
@@ -133,12 +148,18 @@ def cases(args, tmp):
                 st = os.path.join(tmp, "%s-%s-%s.json" % (s, m, w.split()[0]))
                 chk = expect_gwb_or_refusal(ba) if (s == "umbra" and m == "gwb") else expect_pass(ba)
                 out.append(Case("%s %s" % (s, ba), sim_cmd(sims[s], ba, args.elf, st), chk, st))
+    if "umbra" in args.sims:
+        for m in ("native", "wp", "oos"):
+            ba = "pt=%s audit=1 tick=300 work=forkwait n=3" % m
+            st = os.path.join(tmp, "umbra-tick-%s.json" % m)
+            out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st), expect_ticks(ba), st))
     if "iss" in args.sims:
         sim = sims["iss"]
         bad = [
             ("pt=bogus work=compute", expect_fail(2, "hv: error: unknown pt= mode")),
             ("pt=wp audit=2 work=compute", expect_fail(2, "hv: error: audit= takes 0 or 1")),
             ("pt=gwb gwbcap=3 work=compute", expect_fail(2, "hv: error: gwbcap= takes a power of two")),
+            ("pt=oos tick=5 work=compute", expect_fail(3, "guest: FAIL tick= takes")),
             ("pt=wp work=bogus", expect_fail(3, "guest: FAIL unknown work=")),
             ("pt=oos work=ptemod n=0", expect_fail(3, "guest: FAIL n= takes")),
             ("pt=wp work=ptemod batch=999", expect_fail(3, "guest: FAIL batch= takes")),
@@ -155,6 +176,10 @@ def cases(args, tmp):
         for ba, chk in bad:
             st = os.path.join(tmp, "bad-%d.json" % len(out))
             out.append(Case("iss %s" % ba, sim_cmd(sim, ba, args.elf, st), chk, st))
+        for m in MODES:
+            ba = "pt=%s audit=1 tick=300 work=forkwait n=6" % m
+            st = os.path.join(tmp, "tick-%s.json" % m)
+            out.append(Case("iss %s" % ba, sim_cmd(sim, ba, args.elf, st), expect_ticks(ba), st))
         # too little host RAM for guest RAM, shadow pool and log
         st = os.path.join(tmp, "bad-ram.json")
         out.append(Case("iss --ram-mb 32 pt=wp work=compute",
@@ -166,6 +191,9 @@ def cases(args, tmp):
             for m in ("native", "wp", "oos"):
                 ba = "pt=%s audit=1 work=%s" % (m, w)
                 out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
+        for m in ("native", "wp", "oos"):
+            ba = "pt=%s audit=1 tick=300 work=forkwait n=6" % m
+            out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
         ba = "pt=gwb work=ptemod"
         out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_fail(4, NO_GWB)))
     return out

@@ -58,6 +58,7 @@ void ktrap(struct kframe *f);
 void kenter(struct kframe *f) __attribute__((noreturn));
 extern char kstack_top[];
 extern volatile uint32_t timer_ticks;
+extern uint32_t tick_period; /* mtime ticks between timer interrupts while processes run (0: none) */
 extern uint64_t user_report;
 extern uint32_t user_faults;
 

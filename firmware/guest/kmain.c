@@ -8,6 +8,7 @@
 #define FINISHER_FAIL 0x3333u
 
 volatile uint32_t timer_ticks;
+uint32_t tick_period;
 
 static uint32_t sbi_call(uint32_t eid, uint32_t fid, uint32_t a0, uint32_t a1, uint32_t a2)
 {
@@ -141,6 +142,9 @@ void kmain(uint32_t hartid, const void *fdt)
 	rc = bootarg_get_u32(args, "batch", &batch);
 	if (rc == -2 || batch == 0 || batch > 256)
 		kpanic("batch= takes a number in 1..256", batch);
+	rc = bootarg_get_u32(args, "tick", &tick_period);
+	if (rc == -2 || (rc == 0 && tick_period != 0 && tick_period < 100))
+		kpanic("tick= takes 0 or a period of at least 100 mtime ticks", tick_period);
 	if (id == WORK_PGFAULT && n > UVA_HEAP_PAGES)
 		kpanic("pgfault: n= is at most the heap's pages", UVA_HEAP_PAGES);
 

@@ -190,8 +190,9 @@ void ktrap(struct kframe *f)
 	if (cause & CAUSE_INTERRUPT) {
 		if ((cause & ~CAUSE_INTERRUPT) != IRQ_S_TIMER)
 			kpanic("unexpected interrupt", cause);
+		/* a periodic tick while processes run (tick=), else the boot self-test's one */
 		timer_ticks++;
-		sbi_set_timer(~0ull);
+		sbi_set_timer(tick_period ? rdtime64() + tick_period : ~0ull);
 		return;
 	}
 	if (f->sstatus & MSTATUS_SPP)
@@ -257,6 +258,10 @@ void proc_run_init(uint32_t work_id, uint32_t n)
 	for (uint32_t i = 0; i < 32; i++)
 		f->regs[i] = 0;
 	switch_to(f, p);
+	if (tick_period) {
+		sbi_set_timer(rdtime64() + tick_period);
+		kcsr_set(sie, MIP_STIP); /* taken in U (S-mode runs with SIE=0) */
+	}
 	init_t0 = rdcycle64();
 	kenter(f);
 }
