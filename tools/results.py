@@ -273,7 +273,8 @@ def main():
           "",
           "Runs: `build/umbra --stats FILE --bootargs 'pt=MODE work=... ' build/boot.elf`, seed %s, "
           "memory latency %s cycles. `/iter` = `work.cycles_per_iter` (the guest's own rdcycle "
-          "around its loop, hypervisor time included); exits and their cycles are `hv.exits.*`; "
+          "around its loop, hypervisor time included); exits and their cycles are `hv.exits.*` over "
+          "the whole run (boot included: the guest building its first address space); "
           "emulated PTE writes `hv.pte_emulations`; resynced pages `hv.resyncs`; GWB figures "
           "`hv.gwb.*`." % (any_rtl.get("seed", "?"), any_rtl.get("mem_latency", "?")),
           "",
