@@ -24,6 +24,9 @@ help:
 	@echo "  make results       paging workloads x pt= modes on the RTL -> docs/results-paging.md"
 	@echo "  make coverage      line/toggle/functional coverage of the RTL over the test programs (build/cov/html)"
 	@echo "  make report        the design-review report (build/report/index.html) from measured data"
+	@echo "  make regress       a regression list: LIST=quick|full JOBS=n SEEDS=n|SEED=n WAVES=1 (regress/README.md)"
+	@echo "  make waves TEST=t  build/waves/t.fst of directed test t, and the gtkwave command to open it"
+	@echo "  make waves-check   every waves/*.gtkw opened in gtkwave under Xvfb, with screenshots"
 	@echo "  make clean         remove build/"
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
@@ -31,6 +34,7 @@ help:
 	@echo "  make tb-test       build/umbra's bad-input handling"
 	@echo "  make fw-qemu       the directed firmware tests on QEMU alone"
 	@echo "  make icarus-fw-tests  the directed tests on the Icarus build, checked against umbra"
+	@echo "  make regress-selftest the regression runner's own tests (failing fixtures, Ctrl-C, waves)"
 
 deps:
 	@sh tools/deps.sh
@@ -46,6 +50,8 @@ include hypervisor/hv.mk
 include testbench/block/block.mk
 include testbench/icarus.mk
 include testbench/coverage.mk
+include regress/regress.mk
+include waves/waves.mk
 
 # run/test/bench install what is missing first, then build, then act: deps
 # must finish before any compiler runs, so they are sequenced here.

@@ -233,9 +233,6 @@ uint64_t iss_step(struct iss *s, uint64_t n);
  */
 int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi *out);
 
-/* Disassemble insn at pc into buf (e.g. "addi a0, a0, -1"); returns buf. */
-const char *iss_disasm(uint32_t insn, uint32_t pc, char *buf, size_t len);
-
 /* Physical word access as the data port sees it (RAM, CLINT, PLIC, C devices): 0 or -EFAULT. */
 int iss_phys_access(struct iss *s, uint32_t paddr, bool we, uint32_t be, uint32_t wdata,
 		    uint32_t *rdata);

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "disasm.h"
+
 /*
  * What is compared, in this order (the first difference names the mismatch):
  * order, pc, privilege mode, trap and its cause, interrupt and its cause,
@@ -104,6 +106,13 @@ static void effect_text(const struct iss_rvfi *r, char *buf, size_t len)
 			 r->gwb_word0, r->gwb_word1);
 }
 
+static const char *dis(uint32_t insn, char *buf, size_t len)
+{
+	if (disasm_format(insn, 0, buf, len) < 0)
+		snprintf(buf, len, "0x%08x", insn);
+	return buf;
+}
+
 static void row(FILE *f, const char *name, const char *rtl, const char *model)
 {
 	fprintf(f, "  %-10s %-24s %-24s%s\n", name, rtl, model, strcmp(rtl, model) ? "  <--" : "");
@@ -131,8 +140,8 @@ static void report(const struct lockstep *ls, const struct iss_rvfi *r,
 	row_hex(f, "pc", r->pc_rdata, m->pc_rdata);
 	row(f, "mode", mode_name(r->mode), mode_name(m->mode));
 	row_hex(f, "insn", r->insn, m->insn);
-	row(f, "", iss_disasm(r->insn, r->pc_rdata, a, sizeof(a)),
-	    iss_disasm(m->insn, m->pc_rdata, b, sizeof(b)));
+	row(f, "", dis(r->insn, a, sizeof(a)),
+	    dis(m->insn, b, sizeof(b)));
 	snprintf(a, sizeof(a), "%u cause %u", r->trap, r->trap ? r->cause : 0);
 	snprintf(b, sizeof(b), "%u cause %u", m->trap, m->trap ? m->cause : 0);
 	row(f, "trap", a, b);
@@ -166,7 +175,7 @@ static void report(const struct lockstep *ls, const struct iss_rvfi *r,
 		fprintf(f, "  %8llu  %s  0x%08x  %08x  %-28s %s\n", (unsigned long long)h->order,
 			mode_name(h->mode), h->pc_rdata, h->insn,
 			h->trap && (h->cause == 1 || h->cause == 12) ? "(no instruction)" :
-			iss_disasm(h->insn, h->pc_rdata, a, sizeof(a)), eff);
+			dis(h->insn, a, sizeof(a)), eff);
 	}
 	fflush(f);
 }

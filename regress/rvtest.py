@@ -16,7 +16,14 @@ import sys
 def expectations(elf):
     """The `# expect: exit=N` and `# expect-stdout: TEXT` lines of the ELF's source."""
     name = os.path.splitext(os.path.basename(elf))[0]
-    src = os.path.join("firmware", "rvtest", name + ".S")
+    try:
+        return expectations_from(os.path.join("firmware", "rvtest", name + ".S"))
+    except ValueError as e:
+        raise SystemExit(f"rvtest: {e}")
+
+
+def expectations_from(src):
+    """(exit status, stdout) a source promises; ValueError if it promises no exit status."""
     want_exit, want_out = None, []
     with open(src, encoding="utf-8") as f:
         for line in f:
@@ -27,7 +34,7 @@ def expectations(elf):
             if m:
                 want_out.append(m.group(1))
     if want_exit is None:
-        raise SystemExit(f"rvtest: {src} has no '# expect: exit=N' line")
+        raise ValueError(f"{src} has no '# expect: exit=N' line")
     return want_exit, "".join(s + "\n" for s in want_out)
 
 

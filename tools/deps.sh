@@ -3,7 +3,7 @@
 set -eu
 PKGS="make g++ gcc python3 verilator iverilog gcc-riscv64-unknown-elf \
 qemu-system-misc libcmocka-dev libfdt-dev device-tree-compiler strace gtkwave lcov \
-chromium gnuplot-nox python3-markdown"
+chromium gnuplot-nox python3-markdown xvfb imagemagick"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

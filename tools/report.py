@@ -6,10 +6,10 @@ Collects what the other targets measured and writes build/report/index.html:
   speed           build/bench.json                 (make bench)
   coverage        build/cov/summary.json           (make coverage)
   synthesis       build/synth/summary.json         (make synth)
-  regression      regress/out/summary.json         (make regress)
+  regression      regress/out/junit.xml            (make regress)
   paging results  docs/results-paging.md + build/results/paging.json (make results)
   I/O results     docs/results-io.md + build/results/io.json         (make results-io)
-  waveforms       build/waves/*.png                (make waves-check)
+  waveforms       build/waves/check/*.png          (make waves-check)
 
 A section whose input is missing says which target produces it; nothing is
 made up. Plots are drawn with gnuplot from the JSON files. With --screenshot,
@@ -114,15 +114,33 @@ def section_synth(_out):
 
 
 def section_regress(_out):
-    r = load_json("regress/out/summary.json")
-    if not r:
+    path = "regress/out/junit.xml"
+    if not os.path.exists(path):
         return missing("latest regression", "make regress")
-    runs = r.get("runs", [])
-    passed = sum(1 for x in runs if x.get("result") == "pass")
-    head = f"<p>List <code>{esc(r.get('list', '?'))}</code>: {passed} of {len(runs)} passed.</p>"
-    rows = [(x.get("test", ""), x.get("config", ""), x.get("seed", ""), x.get("result", ""),
-             x.get("cycles", ""), x.get("wall_seconds", "")) for x in runs]
-    return head + table(("test", "config", "seed", "result", "cycles", "wall s"), rows)
+    import xml.etree.ElementTree as ET
+    try:
+        suite = ET.parse(path).getroot().find("testsuite")
+    except ET.ParseError as e:
+        raise SystemExit(f"report: {path} is not valid JUnit XML: {e}")
+    by_config, fails = {}, []
+    for case in suite.iter("testcase"):
+        cfg = case.get("classname", "?").split(".", 1)[-1]
+        n, f, sk = by_config.get(cfg, (0, 0, 0))
+        failure, skipped = case.find("failure"), case.find("skipped")
+        by_config[cfg] = (n + 1, f + (failure is not None), sk + (skipped is not None))
+        if failure is not None:
+            repro = next((l for l in (failure.text or "").splitlines() if l.startswith("reproduce:")), "")
+            fails.append((case.get("name"), cfg, failure.get("message", ""), repro))
+    mtime = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
+    parts = [f"<p>{esc(suite.get('name'))}: {esc(suite.get('tests'))} runs, "
+             f"{esc(suite.get('failures'))} failed, {esc(suite.get('skipped'))} not run "
+             f"(seeds {esc(next((p.get('value') for p in suite.iter('property') if p.get('name') == 'seeds'), '?'))}; "
+             f"{mtime:%Y-%m-%d %H:%M} UTC).</p>",
+             table(("configuration", "runs", "failed", "not run"),
+                   [(c, n, f, sk) for c, (n, f, sk) in sorted(by_config.items())])]
+    if fails:
+        parts.append(table(("run", "configuration", "why", "reproduce"), fails))
+    return "\n".join(parts)
 
 
 def gnuplot_bars(data, title, ylabel, path):
@@ -152,14 +170,15 @@ def section_results(out, name, md, data_json, plot_key, title, ylabel, target):
 
 
 def section_waves(out):
-    shots = sorted(f for f in os.listdir("build/waves") if f.endswith(".png")) \
-        if os.path.isdir("build/waves") else []
+    src = "build/waves/check"
+    shots = sorted(f for f in os.listdir(src) if f.endswith(".png") and not f.startswith("broken")) \
+        if os.path.isdir(src) else []   # broken.png: the save file waves-check must refuse
     if not shots:
         return missing("gtkwave screenshots of the save files", "make waves-check")
     os.makedirs(os.path.join(out, "waves"), exist_ok=True)
     parts = []
     for f in shots:
-        shutil.copy(os.path.join("build/waves", f), os.path.join(out, "waves", f))
+        shutil.copy(os.path.join(src, f), os.path.join(out, "waves", f))
         parts.append(f'<figure><img src="waves/{esc(f)}" alt="{esc(f)}"><figcaption>{esc(f)}</figcaption></figure>')
     return "\n".join(parts)
 
