@@ -194,7 +194,7 @@ static int find_symbols(const char *name, const uint8_t *buf, size_t size, const
 	unsigned i, j, nsym;
 	int rc;
 
-	img->has_tohost = img->has_fromhost = false;
+	img->has_tohost = img->has_fromhost = img->has_stats = false;
 	if (eh->e_shoff == 0 || eh->e_shnum == 0)
 		return 0;   /* stripped: no symbols, no HTIF */
 	if (eh->e_shentsize != sizeof(Elf32_Shdr))
@@ -235,6 +235,9 @@ static int find_symbols(const char *name, const uint8_t *buf, size_t size, const
 			if (strcmp(sname, "tohost") == 0) {
 				img->has_tohost = true;
 				img->tohost = vaddr_to_paddr(buf, eh, sym.st_value);
+			} else if (strcmp(sname, "umbra_stats") == 0) {
+				img->has_stats = true;
+				img->stats = vaddr_to_paddr(buf, eh, sym.st_value);
 			} else if (strcmp(sname, "fromhost") == 0) {
 				img->has_fromhost = true;
 				img->fromhost = vaddr_to_paddr(buf, eh, sym.st_value);

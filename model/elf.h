@@ -20,6 +20,8 @@ struct elf_image {
 	uint32_t entry;
 	bool has_tohost;
 	bool has_fromhost;
+	bool has_stats;      /* the boot image's umbra_stats block (model/guest_stats.h) */
+	uint32_t stats;
 	uint32_t tohost;     /* physical addresses */
 	uint32_t fromhost;
 	unsigned nload;      /* loaded segments with memsz > 0 */

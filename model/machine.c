@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fdt.h"
+#include "guest_stats.h"
 
 int machine_load_program(const struct opts *o, struct mem *ram, struct elf_image *img,
 			 uint32_t *fdt_addr, size_t *fdt_size, char *err, size_t errlen)
@@ -156,4 +157,15 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 	stats_put_u64(st, "io.disk.unsupp", d->unsupp);
 	stats_put_u64(st, "io.disk.needs_reset", d->resets);
 	stats_put_u64(st, "io.disk.capacity_sectors", blk->capacity);
+}
+
+void machine_put_guest_stats(struct stats_writer *st, const struct mem *ram,
+			     const struct elf_image *img, FILE *warn, const char *prog)
+{
+	char err[200];
+
+	if (!img->has_stats)
+		return;
+	if (guest_stats_put(st, ram, img->stats, err, sizeof(err)) < 0)
+		fprintf(warn, "%s: warning: %s\n", prog, err);
 }

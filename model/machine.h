@@ -49,4 +49,11 @@ void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_
 void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 			    struct virtio_blk *blk);
 
+/*
+ * The guest's own keys (hv.*, work.*) from the ELF's umbra_stats block, if it has one; a
+ * malformed block gets one "<prog>: warning: ..." line on warn and adds nothing.
+ */
+void machine_put_guest_stats(struct stats_writer *st, const struct mem *ram,
+			     const struct elf_image *img, FILE *warn, const char *prog);
+
 #endif

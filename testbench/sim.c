@@ -685,6 +685,7 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 		stats_put_u64(&s->stats, "lockstep.gwb_records_checked", s->ls->gwb_records);
 	}
 	machine_put_disk_stats(&s->stats, &s->bus, &s->blk);
+	machine_put_guest_stats(&s->stats, &s->ram, &s->img, stderr, PROG);
 	rc = stats_close_file(&s->stats);
 	if (rc)
 		say_error("cannot write stats %s: %s", s->opts.stats, strerror(-rc));

@@ -52,6 +52,8 @@ SUITES = [
      "the same RTL passes the directed suite under Icarus (4-state), identical to umbra"),
     ("icarus-rvtest", "python3 regress/rvtest.py --sim 'bash testbench/run_icarus.sh' build/fw/rvtest/*.elf",
      "riscv-tests convention programs under Icarus"),
+    ("hv", "python3 regress/hv.py",
+     "build/boot.elf: workloads x pt= modes with audit=1 on umbra-iss and umbra, native/wp/oos on QEMU, bad bootargs"),
 ]
 
 SUMMARY = re.compile(r"^(?:\w+:\s*)?(\d+) passed, (\d+) failed")

@@ -1,0 +1,171 @@
+/* hv_entry.S: reset entry of the boot image (M-mode) and the hypervisor's trap vector. */
+#include "csr_bits.h"
+#include "platform.h"
+
+#define HVF_EPC 128
+#define HVF_STATUS 132
+#define HVF_CAUSE 136
+#define HVF_TVAL 140
+#define HVF_CYCLE 144
+#define HVF_SIZE 160
+
+	.section .text.init, "ax"
+	.globl	_start
+_start:
+	.option	push
+	.option	norelax
+	mv	s0, a0			/* hart id */
+	mv	s1, a1			/* host FDT */
+	csrw	mie, zero
+	csrci	mstatus, MSTATUS_MIE
+	la	sp, hv_stack_top
+	la	t0, hv_trap_vector
+	csrw	mtvec, t0
+	csrw	mscratch, zero
+	csrw	medeleg, zero
+	csrw	mideleg, zero
+	csrw	satp, zero
+	li	t0, MIP_S_ALL
+	csrc	mip, t0
+	li	t0, CLINT_MTIMECMP
+	li	t1, -1
+	sw	t1, 4(t0)
+	sw	t1, 0(t0)
+	/* PMP entry 0: NAPOT over everything, RWX, so S/U may reach memory (QEMU has PMP). */
+	li	t0, -1
+	csrw	pmpaddr0, t0
+	li	t0, 0x1f
+	csrw	pmpcfg0, t0
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sw	zero, 0(t0)
+	addi	t0, t0, 4
+	j	1b
+2:	mv	a0, s0
+	mv	a1, s1
+	call	hv_main
+3:	j	3b
+	.option	pop
+
+/*
+ * Trap vector. mscratch != 0: the trap came from the guest (S/U) and mscratch is the
+ * hypervisor stack top; mscratch == 0: from the hypervisor itself (a CSR probe), the frame
+ * goes on the current stack.
+ */
+	.section .text.trap, "ax"
+	.balign	64
+	.globl	hv_trap_vector
+hv_trap_vector:
+	csrrw	sp, mscratch, sp
+	bnez	sp, 1f
+	csrrw	sp, mscratch, sp
+1:	addi	sp, sp, -HVF_SIZE
+	sw	t0, 5*4(sp)
+	csrr	t0, mcycle
+	sw	t0, HVF_CYCLE(sp)
+	sw	x1, 1*4(sp)
+	sw	x3, 3*4(sp)
+	sw	x4, 4*4(sp)
+	sw	x6, 6*4(sp)
+	sw	x7, 7*4(sp)
+	sw	x8, 8*4(sp)
+	sw	x9, 9*4(sp)
+	sw	x10, 10*4(sp)
+	sw	x11, 11*4(sp)
+	sw	x12, 12*4(sp)
+	sw	x13, 13*4(sp)
+	sw	x14, 14*4(sp)
+	sw	x15, 15*4(sp)
+	sw	x16, 16*4(sp)
+	sw	x17, 17*4(sp)
+	sw	x18, 18*4(sp)
+	sw	x19, 19*4(sp)
+	sw	x20, 20*4(sp)
+	sw	x21, 21*4(sp)
+	sw	x22, 22*4(sp)
+	sw	x23, 23*4(sp)
+	sw	x24, 24*4(sp)
+	sw	x25, 25*4(sp)
+	sw	x26, 26*4(sp)
+	sw	x27, 27*4(sp)
+	sw	x28, 28*4(sp)
+	sw	x29, 29*4(sp)
+	sw	x30, 30*4(sp)
+	sw	x31, 31*4(sp)
+	sw	zero, 0(sp)
+	csrrw	t0, mscratch, zero
+	bnez	t0, 2f
+	addi	t0, sp, HVF_SIZE
+2:	sw	t0, 2*4(sp)
+	csrr	t0, mepc
+	sw	t0, HVF_EPC(sp)
+	csrr	t0, mstatus
+	sw	t0, HVF_STATUS(sp)
+	csrr	t0, mcause
+	sw	t0, HVF_CAUSE(sp)
+	csrr	t0, mtval
+	sw	t0, HVF_TVAL(sp)
+	mv	a0, sp
+	call	hv_trap
+	/* fall through */
+
+/* Returns to the context in the frame at sp. */
+hv_return:
+	lw	t0, HVF_EPC(sp)
+	csrw	mepc, t0
+	lw	t0, HVF_STATUS(sp)
+	csrw	mstatus, t0
+	li	t1, MSTATUS_MPP
+	and	t0, t0, t1
+	beq	t0, t1, 3f		/* back to M: mscratch stays 0 */
+	addi	t0, sp, HVF_SIZE
+	csrw	mscratch, t0
+3:	lw	x1, 1*4(sp)
+	lw	x3, 3*4(sp)
+	lw	x4, 4*4(sp)
+	lw	x5, 5*4(sp)
+	lw	x6, 6*4(sp)
+	lw	x7, 7*4(sp)
+	lw	x8, 8*4(sp)
+	lw	x9, 9*4(sp)
+	lw	x10, 10*4(sp)
+	lw	x11, 11*4(sp)
+	lw	x12, 12*4(sp)
+	lw	x13, 13*4(sp)
+	lw	x14, 14*4(sp)
+	lw	x15, 15*4(sp)
+	lw	x16, 16*4(sp)
+	lw	x17, 17*4(sp)
+	lw	x18, 18*4(sp)
+	lw	x19, 19*4(sp)
+	lw	x20, 20*4(sp)
+	lw	x21, 21*4(sp)
+	lw	x22, 22*4(sp)
+	lw	x23, 23*4(sp)
+	lw	x24, 24*4(sp)
+	lw	x25, 25*4(sp)
+	lw	x26, 26*4(sp)
+	lw	x27, 27*4(sp)
+	lw	x28, 28*4(sp)
+	lw	x29, 29*4(sp)
+	lw	x30, 30*4(sp)
+	lw	x31, 31*4(sp)
+	lw	x2, 2*4(sp)
+	mret
+
+/* void hv_enter_guest(struct hv_frame *f): f sits at the top of the hypervisor stack. */
+	.text
+	.globl	hv_enter_guest
+hv_enter_guest:
+	mv	sp, a0
+	j	hv_return
+
+/* The guest kernel image, copied into guest RAM at boot. */
+	.section .rodata.guest, "a"
+	.balign	16
+	.globl	hv_guest_image
+hv_guest_image:
+	.incbin	GUEST_BIN
+	.globl	hv_guest_image_end
+hv_guest_image_end:

@@ -1,0 +1,262 @@
+/* hv_main.c: boot of the hypervisor: options from bootargs, GWB probe, guest RAM, guest FDT, first entry into the guest. */
+#include "hv.h"
+
+#include "csr_bits.h"
+#include "hv_csr.h"
+#include "fdt_lite.h"
+#include "platform.h"
+
+/*
+ * Rules:
+ *  1. The guest runs in S/U only; in every mode but native with mstatus.TVM=1 and TW=1,
+ *     its page faults, access faults and illegal instructions come here (medeleg), ecalls
+ *     from U go straight to it.
+ *  2. Guest RAM is gpa [HV_GUEST_GPA, +HV_GUEST_SIZE); the guest kernel and its FDT are
+ *     placed at the same gpas in every mode, only the hpa offset differs (0 native).
+ *  3. Bad bootargs stop the run before the guest starts: one "hv: error:" line, exit 2.
+ */
+
+struct hv hv;
+static volatile uint32_t probing, probe_faulted;
+extern const uint8_t hv_guest_image[], hv_guest_image_end[];
+
+void hv_console_puts(const char *s)
+{
+	while (*s) {
+		while (!(mmio_read8(UART_BASE + UART_LSR) & UART_LSR_THRE))
+			;
+		mmio_write8(UART_BASE + UART_THR, (uint8_t)*s++);
+	}
+}
+
+void hv_console_hex(uint32_t v)
+{
+	char b[11] = "0x";
+
+	for (int i = 0; i < 8; i++)
+		b[2 + i] = "0123456789abcdef"[(v >> (28 - 4 * i)) & 0xfu];
+	b[10] = 0;
+	hv_console_puts(b);
+}
+
+void hv_console_dec(uint64_t v)
+{
+	char b[21];
+	int n = 20;
+
+	b[n] = 0;
+	do {
+		b[--n] = (char)('0' + (uint32_t)(v % 10u));
+		v /= 10u;
+	} while (v);
+	hv_console_puts(&b[n]);
+}
+
+void hv_finish(uint32_t finisher_value)
+{
+	if (!hv.ended) {
+		hv.ended = 1;
+		hv_summary();
+	}
+	mmio_write32(FINISHER_BASE, finisher_value);
+	for (;;)
+		;
+}
+
+void hv_fail(const char *msg, uint32_t code)
+{
+	hv_console_puts("hv: error: ");
+	hv_console_puts(msg);
+	hv_console_puts("\n");
+	hv.ended = 1; /* no summary after an error line */
+	hv_finish((code << 16) | FINISHER_FAIL);
+}
+
+void hv_tlb_flush(void *ctx)
+{
+	(void)ctx;
+	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+}
+
+/* Called from hv_trap() for a trap taken in M-mode. */
+int hv_probe_trap(struct hv_frame *f);
+int hv_probe_trap(struct hv_frame *f)
+{
+	if (!probing || f->mcause != CAUSE_ILLEGAL_INSN)
+		return 0;
+	probe_faulted = 1;
+	f->mepc += 4;
+	return 1;
+}
+
+static int probe_gwb(void)
+{
+	probing = 1;
+	probe_faulted = 0;
+	__asm__ volatile("csrr t0, 0x7c0" ::: "t0", "memory");
+	probing = 0;
+	return !probe_faulted;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static void parse_options(const char *args)
+{
+	char v[16];
+	uint32_t n;
+	int rc;
+
+	hv.mode = PT_NATIVE;
+	if (bootarg_get(args, "pt", v, sizeof(v)) == 0) {
+		if (str_eq(v, "native"))
+			hv.mode = PT_NATIVE;
+		else if (str_eq(v, "wp"))
+			hv.mode = PT_WP;
+		else if (str_eq(v, "oos"))
+			hv.mode = PT_OOS;
+		else if (str_eq(v, "gwb"))
+			hv.mode = PT_GWB;
+		else
+			hv_fail("unknown pt= mode (native, wp, oos or gwb)", 2);
+	}
+	rc = bootarg_get_u32(args, "audit", &n);
+	if (rc == -2 || (rc == 0 && n > 1))
+		hv_fail("audit= takes 0 or 1", 2);
+	hv.audit = rc == 0 && n == 1;
+	rc = bootarg_get_u32(args, "audit_selftest", &n);
+	if (rc == -2 || (rc == 0 && n > 1))
+		hv_fail("audit_selftest= takes 0 or 1", 2);
+	hv.audit_selftest = rc == 0 && n == 1;
+	if (hv.audit_selftest && (!hv.audit || hv.mode == PT_NATIVE))
+		hv_fail("audit_selftest=1 needs audit=1 and a shadowing pt= mode", 2);
+	hv.gwb.cap = 256;
+	rc = bootarg_get_u32(args, "gwbcap", &n);
+	if (rc == -2 || (rc == 0 && !gwb_cap_valid(n)))
+		hv_fail("gwbcap= takes a power of two in 1..4096", 2);
+	if (rc == 0)
+		hv.gwb.cap = n;
+}
+
+/* Metadata of the shadow MMU lives in the hypervisor's .bss. */
+static struct shadow_page sp_desc[HV_POOL_PAGES];
+static struct rmap_entry rmap[HV_RMAP_ENTRIES];
+static uint32_t rmap_head[HV_GUEST_SIZE >> PAGE_SHIFT];
+
+static void setup_shadow(void)
+{
+	struct shadow_env env = {
+		.gram = (uint8_t *)(HV_GUEST_GPA + hv.guest_offset),
+		.gram_gpa = HV_GUEST_GPA,
+		.gram_size = HV_GUEST_SIZE,
+		.gram_hpa = HV_GUEST_GPA + hv.guest_offset,
+		.pool = (uint32_t *)HV_POOL_HPA,
+		.pool_hpa = HV_POOL_HPA,
+		.pool_pages = HV_POOL_PAGES,
+		.sps = sp_desc,
+		.rmap = rmap,
+		.nrmap = HV_RMAP_ENTRIES,
+		.rmap_head = rmap_head,
+		.flush_tlb = hv_tlb_flush,
+	};
+
+	if (shadow_init(&hv.sh, &env, hv.mode))
+		hv_fail("shadow MMU setup refused its layout", 3);
+}
+
+static void setup_gwb(void)
+{
+	hv.gwb.rec = (struct gwb_record *)HV_GWB_LOG_HPA;
+	hv.gwb.hpa = HV_GWB_LOG_HPA;
+	__asm__ volatile("csrw 0x7c0, zero" ::: "memory");
+	__asm__ volatile("csrw 0x7c1, %0" ::"r"(hv.gwb.hpa) : "memory");
+	__asm__ volatile("csrw 0x7c3, %0" ::"r"(hv.gwb.cap) : "memory");
+	__asm__ volatile("csrw 0x7c2, zero" ::: "memory");
+	__asm__ volatile("csrw 0x7c0, %0" ::"r"(MGWBCTL_EN) : "memory");
+}
+
+static void copy_bytes(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	if ((((uintptr_t)d | (uintptr_t)s | n) & 3u) == 0) {
+		for (uint32_t i = 0; i < n; i += 4)
+			*(uint32_t *)(d + i) = *(const uint32_t *)(s + i);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
+void hv_main(uint32_t hartid, const void *fdt);
+void hv_main(uint32_t hartid, const void *fdt)
+{
+	const char *args = fdt_lite_bootargs(fdt);
+	struct hv_frame *f = (struct hv_frame *)((uintptr_t)hv_stack_top - HVF_SIZE);
+	uint32_t ram_base, ram_size, fdt_size, image_size = (uint32_t)(hv_guest_image_end - hv_guest_image);
+	uint32_t status;
+
+	if (!args)
+		args = "";
+	hv_stats_init();
+	parse_options(args);
+	hv.has_gwb = probe_gwb();
+	if (fdt_lite_memory(fdt, &ram_base, &ram_size) || ram_base != 0x80000000u ||
+	    ram_size < HV_HOST_RAM_MIN)
+		hv_fail("the hypervisor needs at least 48 MiB of RAM at 0x80000000", 3);
+	if (hv.mode == PT_GWB && !hv.has_gwb)
+		hv_fail("pt=gwb needs the GWB extension (CSR 0x7c0 mgwbctl), and there is no GWB on this "
+			"machine: use pt=native, wp or oos", 4);
+	hv.guest_offset = hv.mode == PT_NATIVE ? 0 : HV_GUEST_OFFSET;
+
+	/* guest RAM: the kernel image and the guest's own device tree */
+	copy_bytes((uint8_t *)(HV_GUEST_KERNEL + hv.guest_offset), hv_guest_image, image_size);
+	fdt_size = fdt_lite_build((void *)(HV_GUEST_FDT + hv.guest_offset), HV_GUEST_FDT_MAX, args,
+				  HV_GUEST_GPA, HV_GUEST_SIZE);
+	if (!fdt_size)
+		hv_fail("bootargs too long for the guest's device tree", 2);
+	__asm__ volatile("fence.i" ::: "memory");
+
+	hv_console_puts("hv: pt=");
+	hv_console_puts(hv.mode == PT_NATIVE ? "native" : hv.mode == PT_WP ? "wp" : hv.mode == PT_OOS ? "oos" : "gwb");
+	hv_console_puts(hv.audit ? " audit=1" : "");
+	hv_console_puts(hv.has_gwb ? " (GWB present)\n" : " (no GWB)\n");
+
+	/* the guest sees the counters; time comes from the CLINT through rdtime */
+	csr_write(mcounteren, COUNTER_CY | COUNTER_TM | COUNTER_IR);
+	csr_write(mideleg, MIP_SSIP | MIP_STIP | MIP_SEIP);
+	status = csr_read(mstatus) & ~(MSTATUS_MPP | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR | MSTATUS_MPRV);
+	status |= MSTATUS_MPP_S;
+	if (hv.mode == PT_NATIVE) {
+		/* only SBI: the guest handles everything of its own */
+		csr_write(medeleg, (1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_FETCH_ACCESS) |
+					   (1u << CAUSE_ILLEGAL_INSN) | (1u << CAUSE_BREAKPOINT) |
+					   (1u << CAUSE_MISALIGNED_LOAD) | (1u << CAUSE_LOAD_ACCESS) |
+					   (1u << CAUSE_MISALIGNED_STORE) | (1u << CAUSE_STORE_ACCESS) |
+					   (1u << CAUSE_ECALL_U) | (1u << CAUSE_FETCH_PAGE_FAULT) |
+					   (1u << CAUSE_LOAD_PAGE_FAULT) | (1u << CAUSE_STORE_PAGE_FAULT));
+		csr_write(satp, 0);
+	} else {
+		csr_write(medeleg, (1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_BREAKPOINT) |
+					   (1u << CAUSE_MISALIGNED_LOAD) | (1u << CAUSE_MISALIGNED_STORE) |
+					   (1u << CAUSE_ECALL_U));
+		status |= MSTATUS_TVM | MSTATUS_TW;
+		setup_shadow();
+		hv.guest_satp = 0;
+		csr_write(satp, shadow_set_guest_satp(&hv.sh, 0));
+		if (hv.mode == PT_GWB)
+			setup_gwb();
+	}
+	hv_stats_update();
+	for (uint32_t i = 0; i < 32; i++)
+		f->regs[i] = 0;
+	f->regs[10] = hartid;
+	f->regs[11] = HV_GUEST_FDT;
+	f->mepc = HV_GUEST_KERNEL;
+	f->mstatus = status;
+	hv_enter_guest(f);
+}

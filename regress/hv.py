@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""hv.py: the hypervisor suite: build/boot.elf, workloads x pt= modes with audit=1 on
+build/umbra-iss and build/umbra, the same image on QEMU, and the bad-input cases.
+
+Each case prints 'PASS name' or 'FAIL name: why' plus the command that reproduces it;
+the last line is 'N passed, N failed'.
+
+usage: hv.py [--sims iss,umbra,qemu] [--jobs N] [--elf build/boot.elf]
+"""
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+QEMU_CPU = ("rv32,a=off,c=off,f=off,d=off,h=off,zba=off,zbb=off,zbc=off,zbs=off,"
+            "sstc=off")
+# small sizes: the whole suite stays well under 3 minutes on 2 cores
+WORKS = ["ptemod n=32 batch=4", "pgfault n=16", "forkwait n=3", "compute n=3"]
+# tick= cases: the guest's periodic timer while processes run (interrupts under shadow paging)
+MODES = ["native", "wp", "oos", "gwb"]
+NO_GWB = "no GWB on this machine"
+
+
+class Case:
+    def __init__(self, name, cmd, check, stats=None):
+        self.name, self.cmd, self.check, self.stats = name, cmd, check, stats
+
+
+def sim_cmd(sim, bootargs, elf, stats):
+    return [sim, "--quiet", "--max-cycles", "60000000", "--stats", stats,
+            "--bootargs", bootargs, elf]
+
+
+def qemu_cmd(bootargs, elf):
+    return ["qemu-system-riscv32", "-machine", "virt", "-bios", "none", "-m", "128M",
+            "-cpu", QEMU_CPU, "-kernel", elf, "-append", bootargs, "-nographic",
+            "-monitor", "none", "-serial", "stdio"]
+
+
+def mode_of(bootargs):
+    return [a.split("=", 1)[1] for a in bootargs.split() if a.startswith("pt=")][0]
+
+
+def expect_pass(bootargs):
+    """A workload run: exit 0, the guest's PASS, the summary, the stats of its mode."""
+    work = [a.split("=", 1)[1] for a in bootargs.split() if a.startswith("work=")][0]
+    mode = mode_of(bootargs)
+
+    def check(rc, out, st):
+        if rc != 0:
+            return "exit %s" % rc
+        if "guest: PASS" not in out:
+            return "no 'guest: PASS' on the console"
+        if "hv: summary:" not in out:
+            return "no hypervisor summary on the console"
+        if st is None:
+            return None
+        for key in ("hv.exits.sbi.count", "work.cycles_per_iter", "work.pass"):
+            if key not in st:
+                return "stats lack %s" % key
+        if st["work.pass"] != 1 or st["work.cycles_per_iter"] <= 0:
+            return "work.pass/work.cycles_per_iter wrong in the stats"
+        if mode != "native":
+            if st.get("hv.audits", 0) == 0:
+                return "audit=1 but no audit ran"
+            if st.get("hv.exits.satp.count", 0) == 0:
+                return "no satp exit: the guest's paging was not virtualized"
+        if mode == "gwb" and (st.get("hv.gwb.hw_appends") != st.get("hv.gwb.appends") or
+                              st.get("hv.gwb.hw_full") != st.get("hv.gwb.full")):
+            return "drained records %s / full traps %s differ from mhpmcounter6/7 %s / %s" % (
+                st.get("hv.gwb.appends"), st.get("hv.gwb.full"), st.get("hv.gwb.hw_appends"),
+                st.get("hv.gwb.hw_full"))
+        if work == "ptemod":
+            want = {"wp": "hv.pte_emulations", "oos": "hv.resyncs", "gwb": "hv.gwb.appends"}
+            if mode in want and st.get(want[mode], 0) == 0:
+                return "%s is 0 for ptemod in pt=%s" % (want[mode], mode)
+            if mode == "gwb" and st.get("hv.gwb.drains", 0) == 0:
+                return "hv.gwb.drains is 0"
+            if mode == "gwb" and st.get("hv.pte_emulations", 0) != 0:
+                return "pt=gwb emulated PTE writes"
+        return None
+    return check
+
+
+def expect_full(bootargs):
+    """A log of two entries: GWB-full traps happen, each drains and re-executes the store."""
+    ok = expect_pass(bootargs)
+
+    def check(rc, out, st):
+        why = ok(rc, out, st)
+        if why is None and (st or {}).get("hv.gwb.full", 0) == 0:
+            why = "hv.gwb.full is 0 with gwbcap=2"
+        if why is None and st.get("hv.exits.gwb_full.count", 0) != st["hv.gwb.full"]:
+            why = "hv.exits.gwb_full.count != hv.gwb.full"
+        return why
+    return check
+
+
+def expect_ticks(bootargs):
+    """Periodic guest timer interrupts (tick=) arriving in U-mode while the shadow works."""
+    ok = expect_pass(bootargs)
+
+    def check(rc, out, st):
+        why = ok(rc, out, st)
+        if why is None and st is not None and st.get("work.timer_ticks", 0) < 3:
+            why = "work.timer_ticks %s: the periodic tick did not arrive" % st.get("work.timer_ticks")
+        if why is None and st is not None and st.get("hv.exits.timer.count", 0) < 3 and "native" not in bootargs:
+            why = "hv.exits.timer.count below 3"
+        return why
+    return check
+
+
+def expect_fail(code, text):
+    def check(rc, out, st):
+        if rc != code:
+            return "exit %s, expected %d" % (rc, code)
+        if text not in out:
+            return "console lacks %r" % text
+        return None
+    return check
+
+
+def expect_gwb_or_refusal(bootargs):
+    """build/umbra: pt=gwb passes where the RTL has the GWB, else it is refused clearly."""
+    ok = expect_pass(bootargs)
+    no = expect_fail(4, NO_GWB)
+
+    def check(rc, out, st):
+        if NO_GWB in out:
+            return no(rc, out, st)
+        return ok(rc, out, st)
+    return check
+
+
+def cases(args, tmp):
+    out = []
+    sims = {"iss": "build/umbra-iss", "umbra": "build/umbra"}
+    for s in args.sims:
+        if s not in sims:
+            continue
+        for w in WORKS:
+            for m in MODES:
+                ba = "pt=%s audit=1 work=%s" % (m, w)
+                st = os.path.join(tmp, "%s-%s-%s.json" % (s, m, w.split()[0]))
+                chk = expect_gwb_or_refusal(ba) if (s == "umbra" and m == "gwb") else expect_pass(ba)
+                out.append(Case("%s %s" % (s, ba), sim_cmd(sims[s], ba, args.elf, st), chk, st))
+    if "umbra" in args.sims:
+        for m in ("native", "wp", "oos"):
+            ba = "pt=%s audit=1 tick=300 work=forkwait n=3" % m
+            st = os.path.join(tmp, "umbra-tick-%s.json" % m)
+            out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st), expect_ticks(ba), st))
+    if "iss" in args.sims:
+        sim = sims["iss"]
+        bad = [
+            ("pt=bogus work=compute", expect_fail(2, "hv: error: unknown pt= mode")),
+            ("pt=wp audit=2 work=compute", expect_fail(2, "hv: error: audit= takes 0 or 1")),
+            ("pt=gwb gwbcap=3 work=compute", expect_fail(2, "hv: error: gwbcap= takes a power of two")),
+            ("pt=oos tick=5 work=compute", expect_fail(3, "guest: FAIL tick= takes")),
+            ("pt=wp work=bogus", expect_fail(3, "guest: FAIL unknown work=")),
+            ("pt=oos work=ptemod n=0", expect_fail(3, "guest: FAIL n= takes")),
+            ("pt=wp work=ptemod batch=999", expect_fail(3, "guest: FAIL batch= takes")),
+            ("pt=native audit=1 audit_selftest=1 work=compute",
+             expect_fail(2, "hv: error: audit_selftest=1 needs")),
+            # the audit itself must be able to fail: a corrupted spte stops the run
+            ("pt=wp audit=1 audit_selftest=1 work=ptemod n=4",
+             expect_fail(5, "hv: error: audit: spte disagrees with its gpte")),
+            ("pt=gwb audit=1 audit_selftest=1 work=ptemod n=4",
+             expect_fail(5, "hv: error: audit: spte disagrees with its gpte")),
+            # a full log every few stores: GWB-full traps, drains, re-executed stores
+            ("pt=gwb gwbcap=2 audit=1 work=ptemod n=24 batch=8", expect_full("pt=gwb work=ptemod")),
+        ]
+        for ba, chk in bad:
+            st = os.path.join(tmp, "bad-%d.json" % len(out))
+            out.append(Case("iss %s" % ba, sim_cmd(sim, ba, args.elf, st), chk, st))
+        for m in MODES:
+            ba = "pt=%s audit=1 tick=300 work=forkwait n=6" % m
+            st = os.path.join(tmp, "tick-%s.json" % m)
+            out.append(Case("iss %s" % ba, sim_cmd(sim, ba, args.elf, st), expect_ticks(ba), st))
+        # too little host RAM for guest RAM, shadow pool and log
+        st = os.path.join(tmp, "bad-ram.json")
+        out.append(Case("iss --ram-mb 32 pt=wp work=compute",
+                        sim_cmd(sim, "pt=wp work=compute", args.elf, st)[:1] + ["--ram-mb", "32"] +
+                        sim_cmd(sim, "pt=wp work=compute", args.elf, st)[1:],
+                        expect_fail(3, "hv: error: the hypervisor needs at least 48 MiB"), st))
+    if "qemu" in args.sims:
+        for w in WORKS:
+            for m in ("native", "wp", "oos"):
+                ba = "pt=%s audit=1 work=%s" % (m, w)
+                out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
+        for m in ("native", "wp", "oos"):
+            ba = "pt=%s audit=1 tick=300 work=forkwait n=6" % m
+            out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
+        ba = "pt=gwb work=ptemod"
+        out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_fail(4, NO_GWB)))
+    return out
+
+
+def run(case, timeout):
+    try:
+        p = subprocess.run(case.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout, stdin=subprocess.DEVNULL)
+        rc, out = p.returncode, p.stdout.decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        return "timeout after %d s" % timeout, ""
+    st = None
+    if case.stats and os.path.exists(case.stats):
+        try:
+            with open(case.stats) as f:
+                st = json.load(f)
+        except ValueError as e:
+            return "stats JSON unreadable: %s" % e, out
+    if case.stats and rc == 0 and st is None:
+        return "no stats file", out
+    return case.check(rc, out, st), out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sims", default="iss,umbra,qemu")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--elf", default="build/boot.elf")
+    ap.add_argument("--timeout", type=int, default=120)
+    args = ap.parse_args()
+    args.sims = args.sims.split(",")
+    if not os.path.exists(args.elf):
+        print("hv.py: %s does not exist (make build)" % args.elf, file=sys.stderr)
+        return 2
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="umbra-hv-") as tmp:
+        todo = cases(args, tmp)
+        with cf.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futs = [(c, pool.submit(run, c, args.timeout)) for c in todo]
+            for c, f in futs:
+                why, out = f.result()
+                if why is None:
+                    passed += 1
+                    print("PASS %s" % c.name)
+                else:
+                    failed += 1
+                    print("FAIL %s: %s" % (c.name, why))
+                    print("    $ %s" % " ".join(shlex.quote(a) for a in c.cmd))
+                    for line in out.splitlines()[-8:]:
+                        print("    | " + line)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
