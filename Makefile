@@ -8,10 +8,10 @@ SHELL    := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps build run test lint bench report clean results
 
-# What `make run` runs: the boot image (SPEC's default, work=mix pt=gwb irq=mature, needs the
-# disk issue and the GWB in the RTL; until then a paging workload the RTL runs today).
+# What `make run` runs: the boot image on the RTL with the GWB, checked in lockstep. SPEC's
+# default (work=mix pt=gwb irq=mature) needs the I/O-virtualization issue's workloads.
 RUN_ELF  ?= $(BUILD)/boot.elf
-RUN_ARGS ?= --bootargs "pt=wp audit=1 work=forkwait n=4"
+RUN_ARGS ?= --lockstep --bootargs "pt=gwb audit=1 work=forkwait n=4"
 
 help:
 	@echo "umbra targets:"
