@@ -2,7 +2,7 @@
 """coverage.py: make coverage: runs the test programs on the coverage build and merges the result.
 
 Runs every directed test and riscv-tests convention program (build/fw/tests,
-build/fw/rvtest) on build/cov/umbra (Verilator line, toggle and user coverage,
+build/fw/rvtest) and the boot image in each pt= mode (build/boot.elf) on build/cov/umbra (Verilator line, toggle and user coverage,
 plus the functional cover points of testbench/umbra_cover.sv), one coverage
 file per run, then:
 
@@ -60,7 +60,7 @@ def summarize(merged):
 
 def write_md(summary, runs, path):
     lines = ["# Coverage of the quick test set", "",
-             f"{runs} runs of build/cov/umbra (directed tests and riscv-tests convention programs).",
+             f"{runs} runs of build/cov/umbra (directed tests, riscv-tests convention programs, the boot image in each pt= mode).",
              "", "| kind | points | hit | % |", "|---|---:|---:|---:|"]
     for k, v in summary["kinds"].items():
         lines.append(f"| {k} | {v['points']} | {v['hit']} | {v['percent']} |")
@@ -74,12 +74,21 @@ def write_md(summary, runs, path):
         f.write("\n".join(lines) + "\n")
 
 
-def run_one(sim, elf, datdir):
+# The boot image in each coherence mode: the hypervisor's exits (traps to M from the guest)
+# by reason, hidden faults, GWB appends, drains and a full log.
+BOOT_RUNS = ["pt=native work=pgfault n=16", "pt=wp work=ptemod n=16 batch=4",
+             "pt=oos work=forkwait n=2", "pt=gwb gwbcap=2 work=ptemod n=24 batch=8"]
+
+
+def run_one(sim, job, datdir):
+    elf, bootargs = job
     env = dict(os.environ, UMBRA_COVERAGE_DIR=datdir)
-    p = subprocess.run([sim, "--quiet", "--max-cycles", "20000000", elf], env=env,
-                       capture_output=True, text=True, timeout=600)
+    cmd = [sim, "--quiet", "--max-cycles", "20000000"]
+    if bootargs:
+        cmd += ["--bootargs", bootargs]
+    p = subprocess.run(cmd + [elf], env=env, capture_output=True, text=True, timeout=600)
     last = p.stderr.strip().splitlines()[-1:] or ["(no output)"]
-    return elf, p.returncode, last[0]
+    return elf, p.returncode, last[0] + (f"  [{bootargs}]" if bootargs else "")
 
 
 def main():
@@ -97,7 +106,11 @@ def main():
     for tool in ("verilator_coverage", "genhtml"):
         if not shutil.which(tool):
             sys.exit(f"coverage: {tool} is missing (make deps installs it)")
-    elfs = args.elfs or sorted(glob.glob("build/fw/tests/*.elf") + glob.glob("build/fw/rvtest/*.elf"))
+    jobs = [(e, None) for e in (args.elfs or sorted(glob.glob("build/fw/tests/*.elf") +
+                                                   glob.glob("build/fw/rvtest/*.elf")))]
+    if not args.elfs and os.path.exists("build/boot.elf"):
+        jobs += [("build/boot.elf", b) for b in BOOT_RUNS]
+    elfs = [e for e, _ in jobs]
     if not elfs:
         sys.exit("coverage: no programs to run (make build first)")
     missing = [e for e in elfs if not os.path.exists(e)]
@@ -109,8 +122,8 @@ def main():
     os.makedirs(datdir)
     bad = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for i, (elf, rc, last) in enumerate(pool.map(lambda e: run_one(args.sim, e, os.path.abspath(datdir)),
-                                                     elfs), 1):
+        for i, (elf, rc, last) in enumerate(pool.map(lambda j: run_one(args.sim, j, os.path.abspath(datdir)),
+                                                     jobs), 1):
             expected_fail = "fail" in os.path.basename(elf)
             ok = (rc != 0) if expected_fail else (rc == 0)
             bad += not ok
