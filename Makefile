@@ -77,10 +77,12 @@ results:
 	@$(MAKE) --no-print-directory -j$(JOBS) build
 	@python3 tools/results.py --jobs $(JOBS)
 
-# The report gathers what the other targets measured; it runs the cheap ones
-# itself (make bench and make regress LIST=full stay separate: they take long).
+# The report gathers what the other targets measured; it runs the ones that take
+# minutes or less itself (make bench and make regress LIST=full stay separate).
 report:
 	@$(MAKE) --no-print-directory coverage
+	@$(MAKE) --no-print-directory synth results waves-check
+	@$(MAKE) --no-print-directory regress LIST=quick
 	@python3 tools/report.py --screenshot
 
 clean:
