@@ -76,6 +76,12 @@ def expect_pass(bootargs):
             return "drained records %s / full traps %s differ from mhpmcounter6/7 %s / %s" % (
                 st.get("hv.gwb.appends"), st.get("hv.gwb.full"), st.get("hv.gwb.hw_appends"),
                 st.get("hv.gwb.hw_full"))
+        if mode == "gwb" and "rtl.gwb_appends" in st and (
+                st["rtl.gwb_appends"] != st.get("hv.gwb.appends") or
+                st["rtl.gwb_full"] != st.get("hv.gwb.full")):
+            return "RTL perf events: %s appends / %s full, the hypervisor drained %s / took %s" % (
+                st["rtl.gwb_appends"], st["rtl.gwb_full"], st.get("hv.gwb.appends"),
+                st.get("hv.gwb.full"))
         if work == "ptemod":
             want = {"wp": "hv.pte_emulations", "oos": "hv.resyncs", "gwb": "hv.gwb.appends"}
             if mode in want and st.get(want[mode], 0) == 0:

@@ -83,7 +83,7 @@ struct sim {
 	uint64_t cycle;
 	uint64_t instret;
 	uint64_t traps;
-	uint64_t perf[3];         /* itlb misses, dtlb misses, walker cycles */
+	uint64_t perf[5];         /* itlb misses, dtlb misses, walker cycles, GWB appends, GWB-full traps */
 	uint32_t last_pc;
 	uint64_t last_order;
 	bool retired_any;
@@ -624,6 +624,8 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 		s->perf[0] += o->perf_event & 1u;
 		s->perf[1] += (o->perf_event >> 1) & 1u;
 		s->perf[2] += (o->perf_event >> 2) & 1u;
+		s->perf[3] += (o->perf_event >> 3) & 1u;
+		s->perf[4] += (o->perf_event >> 4) & 1u;
 	}
 
 	in->rst_n = 1;
@@ -680,6 +682,8 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 	stats_put_run(&s->stats, &r);
 	stats_put_u64(&s->stats, "traps", s->traps);
 	stats_put_u64(&s->stats, "htif_syscalls", s->htif.syscalls);
+	stats_put_u64(&s->stats, "rtl.gwb_appends", s->perf[3]);   /* perf_event bits 3, 4 */
+	stats_put_u64(&s->stats, "rtl.gwb_full", s->perf[4]);
 	if (s->ls) {
 		stats_put_u64(&s->stats, "lockstep.retirements_checked", s->ls->checked);
 		stats_put_u64(&s->stats, "lockstep.gwb_records_checked", s->ls->gwb_records);
