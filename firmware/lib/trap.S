@@ -1,81 +1,12 @@
 /* trap.S: M- and S-mode trap vectors (GPR frame on an M/S stack via mscratch/sscratch) and run_in_mode. */
 #include "csr_bits.h"
+#include "gprs.h"
 
 #define TF_EPC    128
 #define TF_STATUS 132
 #define TF_CAUSE  136
 #define TF_TVAL   140
 #define TF_SIZE   144
-
-/* Stores x1, x3..x31 into the frame at sp (x2 is stored by the caller). */
-.macro	SAVE_GPRS
-	sw	x1, 1*4(sp)
-	sw	x3, 3*4(sp)
-	sw	x4, 4*4(sp)
-	sw	x5, 5*4(sp)
-	sw	x6, 6*4(sp)
-	sw	x7, 7*4(sp)
-	sw	x8, 8*4(sp)
-	sw	x9, 9*4(sp)
-	sw	x10, 10*4(sp)
-	sw	x11, 11*4(sp)
-	sw	x12, 12*4(sp)
-	sw	x13, 13*4(sp)
-	sw	x14, 14*4(sp)
-	sw	x15, 15*4(sp)
-	sw	x16, 16*4(sp)
-	sw	x17, 17*4(sp)
-	sw	x18, 18*4(sp)
-	sw	x19, 19*4(sp)
-	sw	x20, 20*4(sp)
-	sw	x21, 21*4(sp)
-	sw	x22, 22*4(sp)
-	sw	x23, 23*4(sp)
-	sw	x24, 24*4(sp)
-	sw	x25, 25*4(sp)
-	sw	x26, 26*4(sp)
-	sw	x27, 27*4(sp)
-	sw	x28, 28*4(sp)
-	sw	x29, 29*4(sp)
-	sw	x30, 30*4(sp)
-	sw	x31, 31*4(sp)
-	sw	zero, 0(sp)
-.endm
-
-/* Reloads x1, x3..x31 and finally sp from the frame at sp. */
-.macro	RESTORE_GPRS
-	lw	x1, 1*4(sp)
-	lw	x3, 3*4(sp)
-	lw	x4, 4*4(sp)
-	lw	x5, 5*4(sp)
-	lw	x6, 6*4(sp)
-	lw	x7, 7*4(sp)
-	lw	x8, 8*4(sp)
-	lw	x9, 9*4(sp)
-	lw	x10, 10*4(sp)
-	lw	x11, 11*4(sp)
-	lw	x12, 12*4(sp)
-	lw	x13, 13*4(sp)
-	lw	x14, 14*4(sp)
-	lw	x15, 15*4(sp)
-	lw	x16, 16*4(sp)
-	lw	x17, 17*4(sp)
-	lw	x18, 18*4(sp)
-	lw	x19, 19*4(sp)
-	lw	x20, 20*4(sp)
-	lw	x21, 21*4(sp)
-	lw	x22, 22*4(sp)
-	lw	x23, 23*4(sp)
-	lw	x24, 24*4(sp)
-	lw	x25, 25*4(sp)
-	lw	x26, 26*4(sp)
-	lw	x27, 27*4(sp)
-	lw	x28, 28*4(sp)
-	lw	x29, 29*4(sp)
-	lw	x30, 30*4(sp)
-	lw	x31, 31*4(sp)
-	lw	x2, 2*4(sp)
-.endm
 
 	.section .text.trap, "ax"
 
