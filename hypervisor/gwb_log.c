@@ -11,7 +11,7 @@
 
 int gwb_cap_valid(uint32_t cap)
 {
-	return cap >= 1 && cap <= GWB_CAP_MAX && (cap & (cap - 1u)) == 0;
+	return cap >= 1 && cap <= MGWBCAP_MAX && (cap & (cap - 1u)) == 0;
 }
 
 int gwb_log_check(const struct gwb_log *log)

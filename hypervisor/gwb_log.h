@@ -4,27 +4,13 @@
 
 #include <stdint.h>
 
+#include "csr_bits.h"   /* CSR_MGWB*, MGWBCTL_EN, MGWBCAP_MAX, GWB_SIZE_* */
 #include "shadow.h"
 
 /* Record word 0: store physical address with bits [1:0] replaced by the size code. */
 #define GWB_REC_SIZE_MASK 0x3u
 #define GWB_REC_ADDR_MASK 0xfffffffcu
-#ifndef GWB_SIZE_BYTE
-#define GWB_SIZE_BYTE 0u
-#define GWB_SIZE_HALF 1u
-#define GWB_SIZE_WORD 2u
-#endif
 _Static_assert((GWB_REC_SIZE_MASK & GWB_REC_ADDR_MASK) == 0, "record fields overlap");
-#define GWB_CAP_MAX 4096u
-
-/* The CSRs (M-mode, custom range); the same as firmware/lib/csr_bits.h, for host builds. */
-#ifndef CSR_MGWBCTL
-#define CSR_MGWBCTL   0x7c0
-#define CSR_MGWBBASE  0x7c1
-#define CSR_MGWBIDX   0x7c2
-#define CSR_MGWBCAP   0x7c3
-#define MGWBCTL_EN    0x00000001u
-#endif
 
 struct gwb_record {
 	uint32_t word0;
@@ -39,7 +25,7 @@ struct gwb_log {
 	uint64_t appends, drains, full, bad_records;
 };
 
-/* A usable capacity: a power of two in 1..GWB_CAP_MAX. */
+/* A usable capacity: a power of two in 1..MGWBCAP_MAX. */
 int gwb_cap_valid(uint32_t cap);
 
 /* Sanity of the log description: 0, or a negative case number. */

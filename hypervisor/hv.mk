@@ -63,6 +63,6 @@ HV_HOST_SRCS := hypervisor/shadow.c hypervisor/gwalk.c hypervisor/gwb_log.c hype
 UNIT_BINS    += $(HV_UNIT_BINS)
 unit-test: $(HV_UNIT_BINS)
 
-$(BUILD)/unit/test_hv_%: hypervisor/test/test_hv_%.c $(HV_HOST_SRCS) $(wildcard hypervisor/*.h)
+$(BUILD)/unit/test_hv_%: hypervisor/test/test_hv_%.c $(HV_HOST_SRCS) $(wildcard hypervisor/*.h) $(FW_LIB_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote hypervisor -o $@ $< $(HV_HOST_SRCS) -lcmocka -lfdt
+	$(HOST_CC) $(HOST_CFLAGS) -Wno-missing-prototypes -iquote hypervisor -iquote firmware/lib -o $@ $< $(HV_HOST_SRCS) -lcmocka -lfdt

@@ -81,22 +81,18 @@
 #define IRQ_M_EXT   11
 
 /* GWB extension (SPEC §3, docs/gwb.md): CSR numbers and fields; absent cores trap on them */
-#ifndef CSR_MGWBCTL   /* hypervisor/gwb_log.h has the same for its host build */
 #define CSR_MGWBCTL   0x7c0
 #define CSR_MGWBBASE  0x7c1
 #define CSR_MGWBIDX   0x7c2
 #define CSR_MGWBCAP   0x7c3
 #define MGWBCTL_EN    0x00000001u
-#endif
 #define MGWBBASE_MASK 0xfffffff8u
 #define MGWBIDX_MASK  0x00001fffu
 #define MGWBCAP_MAX   4096u
 #define GWB_RECORD_BYTES 8u
-#ifndef GWB_SIZE_BYTE   /* record word 0 bits [1:0] */
-#define GWB_SIZE_BYTE 0u
+#define GWB_SIZE_BYTE 0u   /* record word 0 bits [1:0] */
 #define GWB_SIZE_HALF 1u
 #define GWB_SIZE_WORD 2u
-#endif
 
 /* privilege modes as run_in_mode() and mstatus.MPP use them */
 #define MODE_U 0
