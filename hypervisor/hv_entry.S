@@ -1,6 +1,6 @@
 /* hv_entry.S: reset entry of the boot image (M-mode) and the hypervisor's trap vector. */
 #include "csr_bits.h"
-#include "gprs.h"
+#include "asm.h"
 #include "platform.h"
 
 #define HVF_EPC 128
@@ -32,18 +32,9 @@ _start:
 	li	t1, -1
 	sw	t1, 4(t0)
 	sw	t1, 0(t0)
-	/* PMP entry 0: NAPOT over everything, RWX, so S/U may reach memory (QEMU has PMP). */
-	li	t0, -1
-	csrw	pmpaddr0, t0
-	li	t0, 0x1f
-	csrw	pmpcfg0, t0
-	la	t0, __bss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sw	zero, 0(t0)
-	addi	t0, t0, 4
-	j	1b
-2:	mv	a0, s0
+	PMP_OPEN_ALL
+	ZERO_BSS
+	mv	a0, s0
 	mv	a1, s1
 	call	hv_main
 3:	j	3b

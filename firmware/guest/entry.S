@@ -1,6 +1,6 @@
 /* entry.S: guest kernel entry (S-mode, a0 = hart id, a1 = FDT gpa) and its trap vector. */
 #include "csr_bits.h"
-#include "gprs.h"
+#include "asm.h"
 
 #define KF_EPC 128
 #define KF_STATUS 132
@@ -18,13 +18,8 @@ _start:
 	csrw	stvec, t0
 	csrw	sscratch, zero
 	csrw	sie, zero
-	la	t0, __bss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sw	zero, 0(t0)
-	addi	t0, t0, 4
-	j	1b
-2:	call	kmain
+	ZERO_BSS
+	call	kmain
 3:	j	3b
 	.option	pop
 

@@ -1,5 +1,6 @@
 /* crt0.S: reset entry at 0x80000000: M-mode stack, trap vectors, a defined CSR state, .bss, main(). */
 #include "csr_bits.h"
+#include "asm.h"
 #include "platform.h"
 
 	.section .text.init, "ax"
@@ -32,18 +33,9 @@ _start:
 	sw	t1, 0(t0)
 	li	t0, CLINT_MSIP
 	sw	zero, 0(t0)
-	/* PMP entry 0: NAPOT over everything, RWX, so S/U may reach memory (QEMU has PMP). */
-	li	t0, -1
-	csrw	pmpaddr0, t0
-	li	t0, 0x1f
-	csrw	pmpcfg0, t0
-	la	t0, __bss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
-	sw	zero, 0(t0)
-	addi	t0, t0, 4
-	j	1b
-2:	la	t0, boot_hartid
+	PMP_OPEN_ALL
+	ZERO_BSS
+	la	t0, boot_hartid
 	sw	s0, 0(t0)
 	la	t0, boot_fdt
 	sw	s1, 0(t0)

@@ -1,6 +1,6 @@
 /* trap.S: M- and S-mode trap vectors (GPR frame on an M/S stack via mscratch/sscratch) and run_in_mode. */
 #include "csr_bits.h"
-#include "gprs.h"
+#include "asm.h"
 
 #define TF_EPC    128
 #define TF_STATUS 132
