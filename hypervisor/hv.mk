@@ -9,7 +9,7 @@ HV_HDRS     := $(wildcard hypervisor/*.h) $(FW_LIB_HDRS)
 
 GUEST_SRCS  := $(sort $(wildcard firmware/guest/*.c firmware/guest/*.S))
 GUEST_OBJS  := $(patsubst firmware/guest/%,$(GUEST_OUT)/%.o,$(filter-out %/user.c,$(GUEST_SRCS))) \
-               $(GUEST_OUT)/user.o $(GUEST_OUT)/fdt_lite.c.o
+               $(GUEST_OUT)/user.o
 GUEST_ELF   := $(GUEST_OUT)/guest.elf
 GUEST_BIN   := $(GUEST_OUT)/guest.bin
 
@@ -26,10 +26,6 @@ $(GUEST_OUT)/%.c.o: firmware/guest/%.c $(HV_HDRS) firmware/guest/kernel.h
 	$(FW_CC) $(FW_CFLAGS) $(HV_INC) -c -o $@ $<
 
 $(GUEST_OUT)/%.S.o: firmware/guest/%.S $(HV_HDRS)
-	@mkdir -p $(@D)
-	$(FW_CC) $(FW_CFLAGS) $(HV_INC) -c -o $@ $<
-
-$(GUEST_OUT)/fdt_lite.c.o: hypervisor/fdt_lite.c $(HV_HDRS)
 	@mkdir -p $(@D)
 	$(FW_CC) $(FW_CFLAGS) $(HV_INC) -c -o $@ $<
 
@@ -59,7 +55,7 @@ $(BOOT_ELF): $(HV_OBJS) hypervisor/link.ld $(FW_LIB)
 # Host unit tests: the shadow MMU, the GWB log drain and the FDT/bootargs helpers, compiled for the host.
 HV_UNIT_SRCS := $(sort $(wildcard hypervisor/test/test_*.c))
 HV_UNIT_BINS := $(patsubst hypervisor/test/%.c,$(BUILD)/unit/%,$(HV_UNIT_SRCS))
-HV_HOST_SRCS := hypervisor/shadow.c hypervisor/gwalk.c hypervisor/gwb_log.c hypervisor/fdt_lite.c
+HV_HOST_SRCS := hypervisor/shadow.c hypervisor/gwalk.c hypervisor/gwb_log.c firmware/lib/fdt_lite.c
 UNIT_BINS    += $(HV_UNIT_BINS)
 unit-test: $(HV_UNIT_BINS)
 

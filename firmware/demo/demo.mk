@@ -1,5 +1,5 @@
 # firmware/demo/demo.mk: the `make run` demo and the `make bench` compute program.
-DEMO_COMMON := firmware/demo/fdt_chosen.c firmware/demo/kernels.c
+DEMO_COMMON := firmware/demo/kernels.c
 DEMO_ELFS   := $(FW_OUT)/demo/hello.elf $(FW_OUT)/demo/bench.elf
 
 .PHONY: demo

@@ -1,34 +1,15 @@
 /* hello.c: the `make run` demo: shows the boot contract (hart id, FDT,
  * bootargs), runs the compute kernels and prints what it cost. */
-#include "fdt_chosen.h"
+#include "fdt_lite.h"
 #include "kernels.h"
 #include "test.h"
 
 
-static uint32_t arg_rounds(const char *args)
-{
-	/* "rounds=N" anywhere in the bootargs; default 4 */
-	for (const char *p = args; p && *p; p++) {
-		const char *k = "rounds=";
-		const char *q = p;
-		while (*k && *q == *k) {
-			k++;
-			q++;
-		}
-		if (!*k) {
-			uint32_t n = 0;
-			while (*q >= '0' && *q <= '9')
-				n = n * 10 + (uint32_t)(*q++ - '0');
-			return n ? n : 1;
-		}
-	}
-	return 4;
-}
 
 int main(void)
 {
-	const char *args = fdt_chosen_string((const void *)boot_fdt, "bootargs");
-	uint32_t rounds = arg_rounds(args);
+	const char *args = fdt_lite_bootargs((const void *)boot_fdt);
+	uint32_t rounds = kernels_rounds(args, 4);
 
 	print("umbra demo: hart ");
 	print_dec(boot_hartid);

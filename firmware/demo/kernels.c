@@ -78,3 +78,23 @@ uint32_t kernels_round(uint32_t seed)
 {
 	return matmul(seed) ^ crc32(seed + 1) ^ sort(seed + 2) ^ divide(seed + 3);
 }
+
+uint32_t kernels_rounds(const char *args, uint32_t deflt)
+{
+	for (const char *p = args; p && *p; p++) {
+		const char *k = "rounds=", *q = p;
+
+		while (*k && *q == *k) {
+			k++;
+			q++;
+		}
+		if (!*k) {
+			uint32_t n = 0;
+
+			while (*q >= '0' && *q <= '9')
+				n = n * 10 + (uint32_t)(*q++ - '0');
+			return n ? n : 1;
+		}
+	}
+	return deflt;
+}

@@ -8,4 +8,7 @@
  * on every result and on seed. */
 uint32_t kernels_round(uint32_t seed);
 
+/* The N of "rounds=N" anywhere in args (at least 1), or deflt when absent (or args NULL). */
+uint32_t kernels_rounds(const char *args, uint32_t deflt);
+
 #endif
