@@ -207,8 +207,8 @@ struct iss {
 	bool lockstep;
 	const struct iss_rvfi *ext;
 	uint64_t order;       /* RVFI order of the next retirement (lockstep) */
-	uint64_t bulk_seen;   /* ram->bulk_writes at the previous retirement (lockstep) */
-	bool load_from_rtl;   /* a device wrote RAM since: this step's load takes the RTL's word */
+	bool load_from_rtl;   /* a device wrote RAM since the previous retirement (dpage_bulk_seen
+			       * moved): this step's load takes the RTL's word */
 	/* set by a CSR write in the current step: that counter does not count this step */
 	bool mtime_hold;      /* mtime written in this step: it does not tick */
 	bool wrote_mcycle, wrote_minstret, wrote_hpm[ISS_NHPM], wrote_hpm_any;

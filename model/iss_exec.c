@@ -34,12 +34,13 @@ void iss_drop_decoded(struct iss *s)
 }
 
 /* Rule 5: a device wrote RAM since the last check: every decoded page may be stale. */
-static inline void check_dma(struct iss *s)
+static inline bool check_dma(struct iss *s)
 {
-	if (s->ram->bulk_writes != s->dpage_bulk_seen) {
-		s->dpage_bulk_seen = s->ram->bulk_writes;
-		iss_drop_decoded(s);
-	}
+	if (s->ram->bulk_writes == s->dpage_bulk_seen)
+		return false;
+	s->dpage_bulk_seen = s->ram->bulk_writes;
+	iss_drop_decoded(s);
+	return true;
 }
 
 int iss_check(const struct iss *s)
@@ -588,8 +589,7 @@ int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi
 	memset(out, 0, sizeof(*out));
 	s->lockstep = true;
 	s->ext = rtl;
-	s->load_from_rtl = s->ram->bulk_writes != s->bulk_seen;
-	s->bulk_seen = s->ram->bulk_writes;
+	s->load_from_rtl = check_dma(s);   /* DMA since the previous retirement */
 	out->order = s->order;
 	if (rtl->intr) {
 		/* The handler's first instruction: enter the trap the RTL took. When that
@@ -607,7 +607,6 @@ int iss_lockstep_step(struct iss *s, const struct iss_rvfi *rtl, struct iss_rvfi
 	before[2] = s->pte_reads;
 	before[3] = s->gwb_appends;
 	before[4] = s->gwb_full;
-	check_dma(s);
 	retired = step_one(s, out);
 	if (out->intr && !out->trap)
 		out->cause = rtl->cause;

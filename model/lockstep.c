@@ -64,7 +64,6 @@ void lockstep_init(struct lockstep *ls, struct mem *ram, struct mmio *bus, uint3
 	memset(ls, 0, sizeof(*ls));
 	iss_init(&ls->iss, ram, bus, NULL, mtime_div);
 	ls->iss.lockstep = true;
-	ls->iss.bulk_seen = ram->bulk_writes;   /* the loaded program is not DMA */
 }
 
 int lockstep_check_state(const struct lockstep *ls)
