@@ -34,6 +34,27 @@ probe_store:
 	mv	a0, t2
 	ret
 
+/* uint32_t probe_store16(uint32_t va, uint32_t val), probe_store8(...): the same, half and byte */
+	.globl	probe_store16
+probe_store16:
+	la	t0, probe_trap
+	csrrw	t1, stvec, t0
+	li	t2, 0
+	sh	a1, 0(a0)
+	csrw	stvec, t1
+	mv	a0, t2
+	ret
+
+	.globl	probe_store8
+probe_store8:
+	la	t0, probe_trap
+	csrrw	t1, stvec, t0
+	li	t2, 0
+	sb	a1, 0(a0)
+	csrw	stvec, t1
+	mv	a0, t2
+	ret
+
 /* t2 = scause, probe_tval = stval, resume after the 4-byte access */
 	.balign	4
 probe_trap:

@@ -61,7 +61,7 @@ struct space {
 
 struct stress_stats {
 	uint32_t pte_writes, checks, faults_expected, pending_skips, flushes, switches, tables_freed;
-	uint32_t ptframes_as_data, superpages, recycles;
+	uint32_t ptframes_as_data, superpages, recycles, alias_pte_writes, subword_pte_writes;
 };
 
 static struct space spaces[NSPACE];
@@ -74,6 +74,8 @@ static uint8_t was_table[RAM_FRAMES / 8];
 extern uint32_t probe_tval;
 uint32_t probe_load(uint32_t va, uint32_t *val);
 uint32_t probe_store(uint32_t va, uint32_t val);
+uint32_t probe_store16(uint32_t va, uint32_t val);
+uint32_t probe_store8(uint32_t va, uint32_t val);
 
 /* ---- small helpers ---- */
 
@@ -217,9 +219,53 @@ static void data_unref(uint32_t i)
 
 /* ---- page-table stores and their pending marks (rule 1) ---- */
 
+/* The va of pa through a writable kernel superpage of the active space that holds, or 0. */
+static uint32_t alias_va(uint32_t pa)
+{
+	const uint32_t need = PTE_V | PTE_R | PTE_W | PTE_A | PTE_D;
+
+	for (uint32_t k = 0; k < NSLOT; k++) {
+		uint32_t l1 = spaces[active].l1[k];
+
+		if ((l1 & (need | PTE_U)) != need || (pte_ppn(l1) & 0x3ffu) || pte_ppn(l1) << PAGE_SHIFT != SUPER_BASE ||
+		    (spaces[active].pend[k] & (PEND_SUPER | PEND_TABLE)) || pa - SUPER_BASE >= SUPER_SIZE)
+			continue;
+		return slot_va(k) + (pa - SUPER_BASE);
+	}
+	return 0;
+}
+
+/*
+ * Stores a gpte at pa: a word, or only the byte or half that changed; through the kernel's
+ * identity map or, half the time when there is one, a writable superpage of the active space
+ * (a page-table store through a megapage mapping, which the shadow must trace as well).
+ */
+static void gpte_store(uint32_t pa, uint32_t old, uint32_t val)
+{
+	uint32_t va = rnd(2) ? alias_va(pa) : 0, diff = old ^ val, got;
+
+	if (!va)
+		va = pa;
+	else
+		st.alias_pte_writes++;
+	if (!(diff & ~0xffu) && rnd(2)) {
+		got = probe_store8(va, val & 0xffu);
+		st.subword_pte_writes++;
+	} else if (!(diff & 0xffffu) && rnd(2)) {
+		got = probe_store16(va + 2, val >> 16);
+		st.subword_pte_writes++;
+	} else {
+		got = probe_store(va, val);
+	}
+	if (got)
+		check_failed(active, va, "a page-table store faulted (scause in got), gpte", got, val);
+	if (peek(pa) != val)
+		check_failed(active, va, "a page-table store went elsewhere: the gpte holds", peek(pa), val);
+}
+
 static void l0_write(uint32_t t, uint32_t p, uint32_t val)
 {
-	pte_set((uint32_t *)tables[t].pa + pg_vpn0[p], val);
+	gpte_store(tables[t].pa + 4u * pg_vpn0[p], tables[t].pte[p], val);
 	tables[t].pte[p] = val;
 	st.pte_writes++;
 	for (uint32_t s = 0; s < NSPACE; s++)
@@ -232,7 +278,7 @@ static void l1_write(uint32_t s, uint32_t k, uint32_t val)
 {
 	uint32_t old = spaces[s].l1[k];
 
-	pte_set((uint32_t *)spaces[s].root + va_vpn1(slot_va(k)), val);
+	gpte_store(spaces[s].root + 4u * va_vpn1(slot_va(k)), old, val);
 	spaces[s].l1[k] = val;
 	st.pte_writes++;
 	spaces[s].pend[k] |= (uint16_t)(is_pointer(old) || is_pointer(val) ? PEND_TABLE : PEND_SUPER);
@@ -807,6 +853,8 @@ int work_stress(const char *args, uint32_t n, uint64_t *cycles)
 	kstat("work.ptframes_as_data", st.ptframes_as_data);
 	kstat("work.superpages", st.superpages);
 	kstat("work.recycles", st.recycles);
+	kstat("work.alias_pte_writes", st.alias_pte_writes);
+	kstat("work.subword_pte_writes", st.subword_pte_writes);
 	kputs("guest: stress: ops=");
 	kputdec(n);
 	kputs(" pte_writes=");
@@ -829,6 +877,10 @@ int work_stress(const char *args, uint32_t n, uint64_t *cycles)
 	kputdec(st.superpages);
 	kputs(" recycles=");
 	kputdec(st.recycles);
+	kputs(" alias_pte_writes=");
+	kputdec(st.alias_pte_writes);
+	kputs(" subword_pte_writes=");
+	kputdec(st.subword_pte_writes);
 	kputs(svadu ? " (A/D set by the hardware)" : "");
 	kputs(own_asids ? " (ASIDs)\n" : " (no ASIDs)\n");
 	return 0;
