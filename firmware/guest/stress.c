@@ -21,6 +21,11 @@
  *     sfence.vma x0, x0; with ASIDs of their own, spaces switch without a fence.
  *  6. The kernel runs with sstatus.SIE=0: only a probed access can trap while a probe's
  *     stvec is installed (probe.S).
+ *  7. A slot may point at a root (another space's or its own) as its leaf table: the root's
+ *     entries are then read as level-0 PTEs, a superpage entry as a 4 KiB leaf (any
+ *     alignment), a pointer as a fault. A root is unlinked everywhere before it is freed.
+ *  8. Unlike mm.c, gptes are also stored as the byte or half that changed, and through a
+ *     superpage alias: every path a guest may use to write its page tables.
  */
 
 #define NSPACE 4u
@@ -39,8 +44,16 @@
 
 _Static_assert(NPG + 2 <= 16, "pending bits fit in uint16_t");
 
-/* vpn0 of the test pages inside each slot: both ends and the middle of the leaf table */
-static const uint16_t pg_vpn0[NPG] = { 0, 1, 2, 255, 511, 512, 1022, 1023 };
+#define VPN1_STRESS (KVA_STRESS >> 22)
+#define XROOT 0x80u /* space.table[k] = XROOT | s: the slot's leaf table is space s's root */
+
+/*
+ * vpn0 of the test pages inside each slot: both ends, the kernel's first RAM entry (512) and
+ * the test region's own level-1 indices, which a root linked as a leaf table (rule 7) maps.
+ */
+static const uint16_t pg_vpn0[NPG] = { 0, 1, VPN1_STRESS, VPN1_STRESS + 1, VPN1_STRESS + 2, VPN1_STRESS + 3,
+				       512, 1023 };
+_Static_assert(NSLOT == 4, "pg_vpn0 names the slots' level-1 indices");
 
 struct dframe {
 	uint32_t pa, tag, refs; /* pa 0: entry free */
@@ -61,7 +74,8 @@ struct space {
 
 struct stress_stats {
 	uint32_t pte_writes, checks, faults_expected, pending_skips, flushes, switches, tables_freed;
-	uint32_t ptframes_as_data, superpages, recycles, alias_pte_writes, subword_pte_writes;
+	uint32_t ptframes_as_data, superpages, recycles, alias_pte_writes, subword_pte_writes, root_links;
+	uint32_t root_link_reads;
 };
 
 static struct space spaces[NSPACE];
@@ -131,6 +145,22 @@ static void poke(uint32_t pa, uint32_t v)
 static int is_pointer(uint32_t pte)
 {
 	return (pte & PTE_V) && !pte_is_leaf(pte);
+}
+
+/* The ltable slot k of space s points at, or NO_IDX (empty, a superpage, a root). */
+static uint32_t slot_table(uint32_t s, uint32_t k)
+{
+	if (!is_pointer(spaces[s].l1[k]) || (spaces[s].table[k] & XROOT))
+		return NO_IDX;
+	return spaces[s].table[k];
+}
+
+/* The space whose root slot k of space s points at (rule 7), or NO_IDX. */
+static uint32_t slot_root(uint32_t s, uint32_t k)
+{
+	if (!is_pointer(spaces[s].l1[k]) || !(spaces[s].table[k] & XROOT))
+		return NO_IDX;
+	return spaces[s].table[k] & ~XROOT;
 }
 
 static void mark_frame(uint32_t pa, int table)
@@ -240,9 +270,10 @@ static uint32_t alias_va(uint32_t pa)
  * identity map or, half the time when there is one, a writable superpage of the active space
  * (a page-table store through a megapage mapping, which the shadow must trace as well).
  */
-static void gpte_store(uint32_t pa, uint32_t old, uint32_t val)
+static void gpte_store(uint32_t pa, uint32_t val)
 {
-	uint32_t va = rnd(2) ? alias_va(pa) : 0, diff = old ^ val, got;
+	/* diff against memory, not the model: a machine with Svadu may have set A or D */
+	uint32_t va = rnd(2) ? alias_va(pa) : 0, diff = peek(pa) ^ val, got;
 
 	if (!va)
 		va = pa;
@@ -265,12 +296,12 @@ static void gpte_store(uint32_t pa, uint32_t old, uint32_t val)
 
 static void l0_write(uint32_t t, uint32_t p, uint32_t val)
 {
-	gpte_store(tables[t].pa + 4u * pg_vpn0[p], tables[t].pte[p], val);
+	gpte_store(tables[t].pa + 4u * pg_vpn0[p], val);
 	tables[t].pte[p] = val;
 	st.pte_writes++;
 	for (uint32_t s = 0; s < NSPACE; s++)
 		for (uint32_t k = 0; k < NSLOT; k++)
-			if (is_pointer(spaces[s].l1[k]) && spaces[s].table[k] == t)
+			if (slot_table(s, k) == t)
 				spaces[s].pend[k] |= (uint16_t)(1u << p);
 }
 
@@ -278,10 +309,16 @@ static void l1_write(uint32_t s, uint32_t k, uint32_t val)
 {
 	uint32_t old = spaces[s].l1[k];
 
-	gpte_store(spaces[s].root + 4u * va_vpn1(slot_va(k)), old, val);
+	gpte_store(spaces[s].root + 4u * va_vpn1(slot_va(k)), val);
 	spaces[s].l1[k] = val;
 	st.pte_writes++;
 	spaces[s].pend[k] |= (uint16_t)(is_pointer(old) || is_pointer(val) ? PEND_TABLE : PEND_SUPER);
+	/* rule 7: where this root is linked as a leaf table, entry k is a leaf PTE */
+	for (uint32_t s2 = 0; s2 < NSPACE; s2++)
+		for (uint32_t k2 = 0; k2 < NSLOT; k2++)
+			for (uint32_t p = 0; slot_root(s2, k2) == s && p < NPG; p++)
+				if (pg_vpn0[p] == VPN1_STRESS + k)
+					spaces[s2].pend[k2] |= (uint16_t)(1u << p);
 }
 
 static uint32_t table_new(void)
@@ -325,7 +362,7 @@ static void slot_clear(uint32_t s, uint32_t k, int write)
 		l1_write(s, k, 0);
 	else
 		spaces[s].l1[k] = 0;
-	if (is_pointer(old))
+	if (is_pointer(old) && !(spaces[s].table[k] & XROOT))
 		table_unref(spaces[s].table[k]);
 }
 
@@ -439,6 +476,38 @@ static void check_va(uint32_t va, uint32_t pte, uint32_t d, int sum, int mxr, in
 	data[d].tag = v;
 }
 
+/* The live data frame at pa, or NO_IDX. */
+static uint32_t data_at(uint32_t pa)
+{
+	for (uint32_t i = 0; i < NDATA; i++)
+		if (data[i].pa == pa)
+			return i;
+	return NO_IDX;
+}
+
+/* Slot k of the active space reads root r as its leaf table (rule 7). */
+static void check_root_slot(uint32_t k, uint32_t r, int sum, int mxr)
+{
+	for (uint32_t p = 0; p < NPG; p++) {
+		uint32_t j = pg_vpn0[p] - VPN1_STRESS, e = j < NSLOT ? spaces[r].l1[j] : 0, d = NO_IDX;
+
+		if (spaces[active].pend[k] & (1u << p)) {
+			st.pending_skips++;
+			continue;
+		}
+		/* j >= NSLOT: the kernel part there is a pointer or 0, both fault at level 0 */
+		if ((e & PTE_V) && !is_pointer(e)) {
+			d = data_at(pte_ppn(e) << PAGE_SHIFT);
+			if (d == NO_IDX)
+				continue; /* a 4 KiB leaf onto a frame the model does not tag */
+		} else {
+			e = 0;
+		}
+		check_va(page_va(k, p), e, d, sum, mxr, rnd(2));
+		st.root_link_reads += d != NO_IDX;
+	}
+}
+
 static void check_slot(uint32_t k, int sum, int mxr)
 {
 	const struct space *sp = &spaces[active];
@@ -452,6 +521,10 @@ static void check_slot(uint32_t k, int sum, int mxr)
 		/* nothing mapped: one test page and one page elsewhere in the slot fault */
 		check_va(page_va(k, rnd(NPG)), 0, NO_IDX, sum, mxr, rnd(2));
 		check_va(slot_va(k) + rnd(1024) * PAGE_SIZE + 4u * rnd(1024), 0, NO_IDX, sum, mxr, rnd(2));
+		return;
+	}
+	if (slot_root(active, k) != NO_IDX) {
+		check_root_slot(k, slot_root(active, k), sum, mxr);
 		return;
 	}
 	if (is_pointer(l1)) {
@@ -528,7 +601,7 @@ static int pick_mapped(uint32_t s, uint32_t *k, uint32_t *p)
 	for (uint32_t i = 0; i < NSLOT * NPG; i++) {
 		uint32_t kk = (k0 + i / NPG) % NSLOT, pp = (p0 + i) % NPG;
 
-		if (is_pointer(spaces[s].l1[kk]) && tables[spaces[s].table[kk]].data[pp] != NO_IDX) {
+		if (slot_table(s, kk) != NO_IDX && tables[spaces[s].table[kk]].data[pp] != NO_IDX) {
 			*k = kk;
 			*p = pp;
 			return 0;
@@ -554,8 +627,8 @@ static void op_map(uint32_t s)
 {
 	uint32_t k = rnd(NSLOT), p = rnd(NPG), t, d;
 
-	if (spaces[s].l1[k] & PTE_V && !is_pointer(spaces[s].l1[k]))
-		return; /* a superpage: op_super's business */
+	if ((spaces[s].l1[k] & PTE_V) && slot_table(s, k) == NO_IDX)
+		return; /* a superpage or a root: op_super's and op_share's business */
 	if (!(spaces[s].l1[k] & PTE_V)) {
 		t = table_new();
 		if (t == NO_IDX)
@@ -603,11 +676,18 @@ static void op_unmap(uint32_t s)
 /* Links a leaf table another space (or another slot) uses into an empty slot of s. */
 static void op_share(uint32_t s)
 {
-	uint32_t k = rnd(NSLOT), s2 = rnd(NSPACE), k2 = rnd(NSLOT), t;
+	uint32_t k = rnd(NSLOT), s2 = rnd(NSPACE), k2 = rnd(NSLOT), t = slot_table(s2, k2);
 
-	if (spaces[s].l1[k] & PTE_V || !is_pointer(spaces[s2].l1[k2]))
+	if (rnd(2)) {
+		/* rule 7: a root (maybe s's own) as the leaf table, in place of what the slot held */
+		slot_clear(s, k, rnd(2));
+		spaces[s].table[k] = (uint8_t)(XROOT | s2);
+		l1_write(s, k, pte_from_ppn(spaces[s2].root >> PAGE_SHIFT) | PTE_V);
+		st.root_links++;
 		return;
-	t = spaces[s2].table[k2];
+	}
+	if (t == NO_IDX || (spaces[s].l1[k] & PTE_V))
+		return;
 	tables[t].refs++;
 	spaces[s].table[k] = (uint8_t)t;
 	l1_write(s, k, pte_from_ppn(tables[t].pa >> PAGE_SHIFT) | PTE_V);
@@ -623,8 +703,15 @@ static void op_super(uint32_t s)
 		l1_write(s, k, 0);
 		return;
 	}
-	if (!rnd(6))
-		base += (1u + rnd(1023)) * PAGE_SIZE; /* misaligned: every access must fault */
+	if (!rnd(3)) {
+		/* misaligned: every access must fault; a data frame's, which a root linked as a
+		   leaf table (rule 7) maps as a 4 KiB page */
+		uint32_t d = data_any();
+
+		base += (1u + rnd(1023)) * PAGE_SIZE;
+		if (d != NO_IDX && rnd(4) && (data[d].pa & (SUPER_SIZE - 1)))
+			base = data[d].pa;
+	}
 	f = PTE_V | PTE_A | rwx[rnd(sizeof(rwx))];
 	if (f & PTE_W)
 		f |= PTE_D;
@@ -632,7 +719,7 @@ static void op_super(uint32_t s)
 		f |= PTE_U;
 	if (!rnd(12))
 		f &= ~PTE_A;
-	if (is_pointer(old)) {
+	if (slot_table(s, k) != NO_IDX) {
 		/* a leaf table replaced by a superpage: the table's last link may free it */
 		l1_write(s, k, pte_from_ppn(base >> PAGE_SHIFT) | f);
 		table_unref(spaces[s].table[k]);
@@ -651,6 +738,10 @@ static void op_recycle(uint32_t s)
 		return;
 	for (uint32_t k = 0; k < NSLOT; k++)
 		slot_clear(s, k, rnd(2));
+	for (uint32_t s2 = 0; s2 < NSPACE; s2++) /* rule 7: no link to a freed root */
+		for (uint32_t k = 0; k < NSLOT; k++)
+			if (slot_root(s2, k) == s)
+				slot_clear(s2, k, 1);
 	if (rnd(2)) {
 		frame_free(old); /* the next frame handed out is the old root: it comes back as the new one */
 		spaces[s].root = mm_new_space();
@@ -690,7 +781,7 @@ static void op_modify(void)
 		op_perms(s);
 	else if (r < 86)
 		op_unmap(s);
-	else if (r < 90)
+	else if (r < 89)
 		slot_clear(s, rnd(NSLOT), 1);
 	else if (r < 95)
 		op_share(s);
@@ -855,6 +946,7 @@ int work_stress(const char *args, uint32_t n, uint64_t *cycles)
 	kstat("work.recycles", st.recycles);
 	kstat("work.alias_pte_writes", st.alias_pte_writes);
 	kstat("work.subword_pte_writes", st.subword_pte_writes);
+	kstat("work.root_links", st.root_links);
 	kputs("guest: stress: ops=");
 	kputdec(n);
 	kputs(" pte_writes=");
@@ -881,6 +973,10 @@ int work_stress(const char *args, uint32_t n, uint64_t *cycles)
 	kputdec(st.alias_pte_writes);
 	kputs(" subword_pte_writes=");
 	kputdec(st.subword_pte_writes);
+	kputs(" root_links=");
+	kputdec(st.root_links);
+	kputs(" root_link_reads=");
+	kputdec(st.root_link_reads);
 	kputs(svadu ? " (A/D set by the hardware)" : "");
 	kputs(own_asids ? " (ASIDs)\n" : " (no ASIDs)\n");
 	return 0;
