@@ -68,7 +68,7 @@ struct ltable {
 struct space {
 	uint32_t root, asid;
 	uint32_t l1[NSLOT];   /* the slots' level-1 gptes as written */
-	uint8_t table[NSLOT]; /* for a pointer: its ltable */
+	uint8_t table[NSLOT]; /* for a pointer: its ltable, or XROOT | the space whose root it is */
 	uint16_t pend[NSLOT]; /* rule 1: bit p page p, PEND_SUPER, PEND_TABLE */
 };
 
