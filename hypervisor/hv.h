@@ -70,7 +70,8 @@ extern struct umbra_stats_block umbra_stats;
 
 struct hv {
 	enum pt_mode mode;
-	int audit, audit_selftest, has_gwb, ended;
+	int audit, has_gwb, ended;
+	uint32_t audit_selftest; /* 0, or the audit before which one spte is corrupted */
 	uint32_t guest_offset; /* hpa - gpa */
 	uint32_t guest_satp;
 	struct shadow sh;

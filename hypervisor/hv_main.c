@@ -131,11 +131,11 @@ static void parse_options(const char *args)
 		hv_fail("audit= takes 0 or 1", 2);
 	hv.audit = rc == 0 && n == 1;
 	rc = bootarg_get_u32(args, "audit_selftest", &n);
-	if (rc == -2 || (rc == 0 && n > 1))
-		hv_fail("audit_selftest= takes 0 or 1", 2);
-	hv.audit_selftest = rc == 0 && n == 1;
+	if (rc == -2)
+		hv_fail("audit_selftest= takes 0, or N: corrupt one spte before the N-th audit", 2);
+	hv.audit_selftest = rc == 0 ? n : 0;
 	if (hv.audit_selftest && (!hv.audit || hv.mode == PT_NATIVE))
-		hv_fail("audit_selftest=1 needs audit=1 and a shadowing pt= mode", 2);
+		hv_fail("audit_selftest=N needs audit=1 and a shadowing pt= mode", 2);
 	hv.gwb.cap = 256;
 	rc = bootarg_get_u32(args, "gwbcap", &n);
 	if (rc == -2 || (rc == 0 && !gwb_cap_valid(n)))

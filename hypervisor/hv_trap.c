@@ -84,7 +84,7 @@ static void audit_now(void)
 {
 	static char report[200];
 
-	if (hv.audit_selftest) {
+	if (hv.audit_selftest && hv.sh.st.audits + 1 >= hv.audit_selftest) {
 		/* prove the audit can fail: flip U in one live leaf spte behind the shadow's back */
 		for (struct shadow_page *sp = hv.sh.live; sp; sp = sp->next)
 			for (uint32_t i = 0; sp->level == 0 && i < PTES_PER_TABLE; i++)

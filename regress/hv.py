@@ -122,6 +122,90 @@ def expect_ticks(bootargs):
     return check
 
 
+def expect_stress(bootargs, n):
+    """work=stress: every op ran, its checks ran and faulted where they must, tables were freed
+    and their frames came back as data, and the mode's own coherence work happened."""
+    ok = expect_pass(bootargs)
+    mode = mode_of(bootargs)
+    own = {"wp": "hv.pte_emulations", "oos": "hv.resyncs", "gwb": "hv.gwb.appends"}
+
+    def check(rc, out, st):
+        why = ok(rc, out, st)
+        if why is not None or st is None:
+            return why
+        for key in ("work.checks", "work.faults_expected", "work.flushes", "work.switches",
+                    "work.tables_freed", "work.ptframes_as_data", "work.pte_writes"):
+            if st.get(key, 0) <= 0:
+                return "%s is %s" % (key, st.get(key))
+        if st.get("work.ops") != n:
+            return "work.ops is %s, want %d" % (st.get("work.ops"), n)
+        if st["work.faults_expected"] >= st["work.checks"]:
+            return "every check faulted: nothing was read through a mapping"
+        if mode in own and st.get(own[mode], 0) == 0:
+            return "%s is 0 for stress in pt=%s" % (own[mode], mode)
+        return None
+    return check
+
+
+def expect_audit_trip(nth):
+    """audit_selftest=N: the N-th audit (under the stress once N is past the boot's) stops the run."""
+    fail = expect_fail(5, "hv: error: audit: spte disagrees with its gpte")
+
+    def check(rc, out, st):
+        why = fail(rc, out, st)
+        began = out.find("guest: stress: sseed=")
+        if why is None and nth > 1 and not 0 <= began < out.find("hv: error: audit"):
+            why = "the audit stopped the run before the stress began"
+        return why
+    return check
+
+
+def stress_cases(args, tmp, sims):
+    """work=stress (firmware/guest/stress.c): random maps/remaps/unmaps/table frees/switches,
+    checked after every fence; its self-test (a skipped sfence.vma) and the audit's must fail."""
+    out = []
+    n = 200
+    runs = [("iss", m) for m in MODES] + [("umbra", "gwb")]
+    for s, m in runs:
+        if s not in args.sims:
+            continue
+        ba = "pt=%s audit=1 work=stress n=%d sseed=%d" % (m, n, 5 + len(out))
+        st = os.path.join(tmp, "stress-%s-%s.json" % (s, m))
+        out.append(Case("%s %s" % (s, ba), sim_cmd(sims[s], ba, args.elf, st), expect_stress(ba, n), st))
+    stale = "stale translation: the load reads another frame's word"
+    if "iss" in args.sims:
+        bad = [
+            ("pt=wp work=stress n=0", expect_fail(3, "guest: FAIL n= takes")),
+            ("pt=oos work=stress sseed=12ab", expect_fail(3, "guest: FAIL sseed= takes a number")),
+            ("pt=native work=stress stress_selftest=2", expect_fail(3, "guest: FAIL stress_selftest= takes 0 or 1")),
+            # the workload's own check is not vacuous: one skipped sfence.vma is caught where
+            # the old translation survives it (the TLB natively, the shadow in oos and gwb)
+            ("pt=native work=stress n=100 stress_selftest=1", expect_fail(3, stale)),
+            ("pt=oos audit=1 work=stress n=100 stress_selftest=1", expect_fail(3, stale)),
+            ("pt=gwb audit=1 work=stress n=100 stress_selftest=1", expect_fail(3, stale)),
+            # and the audit still stops a corrupted shadow in the middle of the stress
+            ("pt=gwb audit=1 audit_selftest=30 work=stress n=100", expect_audit_trip(30)),
+            ("pt=wp audit=1 audit_selftest=30 work=stress n=100", expect_audit_trip(30)),
+            ("pt=oos audit=1 audit_selftest=1 work=stress n=100", expect_audit_trip(1)),
+            ("pt=oos audit=1 audit_selftest=x work=stress",
+             expect_fail(2, "hv: error: audit_selftest= takes 0, or N")),
+        ]
+        for ba, chk in bad:
+            st = os.path.join(tmp, "stress-bad-%d.json" % len(out))
+            out.append(Case("iss %s" % ba, sim_cmd(sims["iss"], ba, args.elf, st), chk, st))
+    if "umbra" in args.sims:
+        ba = "pt=native work=stress n=100 stress_selftest=1"
+        st = os.path.join(tmp, "stress-umbra-selftest.json")
+        out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st), expect_fail(3, stale), st))
+    if "qemu" in args.sims:
+        for m in ("native", "wp", "oos"):
+            ba = "pt=%s audit=1 work=stress n=%d sseed=9" % (m, n)
+            out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
+        ba = "pt=native work=stress n=100 stress_selftest=1"
+        out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_fail(3, stale)))
+    return out
+
+
 def expect_fail(code, text):
     def check(rc, out, st):
         if rc != code:
@@ -160,7 +244,7 @@ def cases(args, tmp):
             ("pt=oos work=ptemod n=0", expect_fail(3, "guest: FAIL n= takes")),
             ("pt=wp work=ptemod batch=999", expect_fail(3, "guest: FAIL batch= takes")),
             ("pt=native audit=1 audit_selftest=1 work=compute",
-             expect_fail(2, "hv: error: audit_selftest=1 needs")),
+             expect_fail(2, "hv: error: audit_selftest=N needs")),
             # the audit itself must be able to fail: a corrupted spte stops the run
             ("pt=wp audit=1 audit_selftest=1 work=ptemod n=4",
              expect_fail(5, "hv: error: audit: spte disagrees with its gpte")),
@@ -192,6 +276,7 @@ def cases(args, tmp):
             out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
         ba = "pt=gwb work=ptemod"
         out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_fail(4, NO_GWB)))
+    out += stress_cases(args, tmp, sims)
     return out
 
 

@@ -22,6 +22,7 @@ _Static_assert(sizeof(struct kframe) == 144, "kframe layout");
 #define UVA_STACK_TOP  0x7ffff000u
 #define UVA_STACK_PAGES 2u
 #define KVA_PTEMOD     0x40000000u /* ptemod's pages (kernel) */
+#define KVA_STRESS     0x30000000u /* stress's test region: 4 level-1 entries (16 MiB) */
 
 /* Syscalls: a7 = number, a0.. = arguments, a0 (a1) = result. */
 #define SYS_EXIT 1
@@ -68,6 +69,8 @@ extern uint32_t user_faults;
 #define WORK_FORKWAIT 3
 #define WORK_COMPUTE 4
 int work_ptemod(uint32_t n, uint32_t batch, uint64_t *cycles); /* 0 pass; cycles of the loop */
+#define WORK_STRESS 16 /* kernel-mode, like ptemod (stress.c) */
+int work_stress(const char *args, uint32_t n, uint64_t *cycles); /* its own bootargs from args */
 void user_main(uint32_t work_id, uint32_t n); /* U-mode (user.c) */
 void work_done(uint32_t work_id, uint32_t n, int exit_code, uint64_t cycles) __attribute__((noreturn));
 

@@ -125,7 +125,7 @@ void kmain(uint32_t hartid, const void *fdt)
 	if (!args || fdt_lite_memory(fdt, &ram_base, &ram_size))
 		kpanic("no bootargs or memory in the device tree", 0);
 	if (bootarg_get(args, "work", work, sizeof(work)))
-		kpanic("no work= in bootargs (ptemod, pgfault, forkwait, compute)", 0);
+		kpanic("no work= in bootargs (ptemod, pgfault, forkwait, compute, stress)", 0);
 	if (str_eq(work, "ptemod"))
 		id = WORK_PTEMOD, n = 64;
 	else if (str_eq(work, "pgfault"))
@@ -134,8 +134,10 @@ void kmain(uint32_t hartid, const void *fdt)
 		id = WORK_FORKWAIT, n = 8;
 	else if (str_eq(work, "compute"))
 		id = WORK_COMPUTE, n = 100;
+	else if (str_eq(work, "stress"))
+		id = WORK_STRESS, n = 2000;
 	else
-		kpanic("unknown work= (ptemod, pgfault, forkwait, compute)", 0);
+		kpanic("unknown work= (ptemod, pgfault, forkwait, compute, stress)", 0);
 	rc = bootarg_get_u32(args, "n", &n);
 	if (rc == -2 || n == 0 || n > 1000000u)
 		kpanic("n= takes a number in 1..1000000", n);
@@ -164,6 +166,12 @@ void kmain(uint32_t hartid, const void *fdt)
 	if (id == WORK_PTEMOD) {
 		uint64_t cycles = 0;
 		int r = work_ptemod(n, batch, &cycles);
+
+		work_done(id, n, r, cycles);
+	}
+	if (id == WORK_STRESS) {
+		uint64_t cycles = 0;
+		int r = work_stress(args, n, &cycles);
 
 		work_done(id, n, r, cycles);
 	}
