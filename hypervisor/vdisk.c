@@ -204,6 +204,7 @@ static void host_completed(uint64_t seen, int idle)
 	if (matq_push(&mq, DEV_ID, d.req.seq, d.req.maturity, seen))
 		hv_fail("the maturity queue refused a completion (MATQ_CAP)", 10);
 	d.stage = ST_QUEUED;
+	hv_timer_rearm(); /* whoever queues arms the wake-up: found by a STATUS read, no timer would */
 }
 
 void vdisk_host_service(uint64_t seen, int idle)
