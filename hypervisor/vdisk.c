@@ -164,6 +164,8 @@ static void deliver(enum io_reason why, uint64_t now)
 		count(IS_HOST_ERRORS, 1);
 	latency_hist(now - d.req.issue);
 	HV_TRACE("vdisk: delivered seq", d.req.seq);
+	if (hv.audit && vdisk_check())
+		hv_fail("audit: the legacy disk or its maturity queue broke a rule (vdisk_check)", 5);
 }
 
 /* A read landed in guest memory behind the shadow's back: page tables among its frames are re-read. */
@@ -392,5 +394,17 @@ int vdisk_check(void)
 		return -5;
 	if (umbra_iolog.magic != UMBRA_IOLOG_MAGIC || umbra_iolog.cap != UMBRA_IOLOG_CAP)
 		return -6;
+	if (umbra_iolog.head) {
+		/* rule 3 on the newest record */
+		const struct umbra_io_event *e = &umbra_iolog.e[(umbra_iolog.head - 1) % UMBRA_IOLOG_CAP];
+
+		if (e->reason != IO_REJECTED &&
+		    (e->host_done < e->issue || e->delivered < e->host_done ||
+		     (cfg.policy == IO_POL_NOMINAL && e->delivered < e->maturity) ||
+		     (e->reason == IO_IMMEDIATE) != (cfg.policy == IO_POL_IMMEDIATE) ||
+		     ((e->reason == IO_SAFEPOINT_IDLE || e->reason == IO_SAFEPOINT_POLL) &&
+		      cfg.policy != IO_POL_MATURE)))
+			return -7;
+	}
 	return 0;
 }
