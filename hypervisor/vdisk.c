@@ -376,6 +376,24 @@ void vdisk_mmio(uint32_t off, int store, uint32_t *val, uint64_t now)
 	}
 }
 
+void vdisk_summary(void)
+{
+	static const int show[] = { IS_REQUESTS, IS_COMPLETIONS, IS_IMMEDIATE, IS_MATURE, IS_SP_IDLE, IS_SP_POLL,
+				    IS_REJECTED, IS_LOST };
+	static const char *const label[] = { " requests=", " completions=", " immediate=", " at_maturity=",
+					     " safepoint_idle=", " safepoint_poll=", " rejected=", " lost=" };
+
+	if (!*io_slot[IS_REQUESTS] && !*io_slot[IS_REJECTED])
+		return;
+	hv_console_puts("hv: summary: legacy disk irq=");
+	hv_console_puts(cfg.policy == IO_POL_IMMEDIATE ? "immediate" : cfg.policy == IO_POL_NOMINAL ? "nominal" : "mature");
+	for (uint32_t i = 0; i < sizeof(show) / sizeof(show[0]); i++) {
+		hv_console_puts(label[i]);
+		hv_console_dec(*io_slot[show[i]]);
+	}
+	hv_console_puts("\n");
+}
+
 int vdisk_check(void)
 {
 	uint32_t queued = 0;
