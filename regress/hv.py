@@ -185,8 +185,12 @@ def expect_io(bootargs, image=None):
             if st.get("work.lost_completions") != lost:
                 return "work.lost_completions %s != io.lost_completions %s" % (
                     st.get("work.lost_completions"), lost)
-            if policy == "immediate" and lost <= 0:
-                return "legacy under irq=immediate with W above the host latency lost nothing"
+            window = int(arg(bootargs, "W", 5000))
+            if policy == "immediate" and window >= 4000 and lost != st.get("work.ops"):
+                return "legacy under irq=immediate, W=%d above the host latency: %s of %s lost" % (
+                    window, lost, st.get("work.ops"))
+            if policy == "immediate" and window <= 1000 and lost != 0:
+                return "legacy under irq=immediate, W=%d below the host latency, lost %s" % (window, lost)
             if policy != "immediate" and lost != 0:
                 return "legacy under irq=%s lost %s completions" % (policy, lost)
         elif lost != 0:
@@ -260,6 +264,7 @@ def cases(args, tmp):
         # native and wp samples, the poll safepoint, and the image afterwards
         for n, ba in enumerate(["pt=native irq=mature work=diskseq n=4",
                                 "pt=native irq=immediate work=legacy n=4",
+                                "pt=native irq=immediate work=legacy n=4 W=1000",
                                 "pt=native irq=mature safepoint=poll work=diskbad",
                                 "pt=wp audit=1 irq=nominal work=diskrand n=4 dseed=9",
                                 "pt=wp audit=1 irq=mature safepoint=idle,poll work=legacy n=4",
