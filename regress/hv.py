@@ -159,6 +159,25 @@ def expect_io(bootargs, image=None):
             import io_image
             why = io_image.check(image, work, int(arg(bootargs, "n", 64)), int(arg(bootargs, "sectors", 8)),
                                  int(arg(bootargs, "dseed", 1)))
+        if why is None and image is not None:
+            # and the check can fail: one flipped byte in a copy is found in its sector
+            import io_image
+            import shutil
+            bad = image + ".flipped"
+            shutil.copyfile(image, bad)
+            lba = int(arg(bootargs, "n", 64)) // 2 * int(arg(bootargs, "sectors", 8)) \
+                if work == "diskseq" else io_image.written_lbas(work, 2, int(arg(bootargs, "sectors", 8)),
+                                                                 int(arg(bootargs, "dseed", 1)), (IMG_MB << 20) // 512)[1]
+            with open(bad, "r+b") as f:
+                f.seek(lba * 512 + 37)
+                b = f.read(1)
+                f.seek(lba * 512 + 37)
+                f.write(bytes([b[0] ^ 0x10]))
+            found = io_image.check(bad, work, int(arg(bootargs, "n", 64)), int(arg(bootargs, "sectors", 8)),
+                                   int(arg(bootargs, "dseed", 1)))
+            os.unlink(bad)
+            if found is None or ("sector %d " % lba) not in found:
+                why = "io_image.check() missed a flipped byte in sector %d (%s)" % (lba, found)
         if why is not None or st is None:
             return why
         req, done = st.get("io.requests", -1), st.get("io.completions", -2)
@@ -284,6 +303,12 @@ def cases(args, tmp):
             zero_image(img)
             out.append(Case("iss --disk IMG %s (image checked)" % ba, sim_cmd(sim, ba, args.elf, st, img),
                             expect_io(ba, img), st))
+        # a host I/O error (the image read-only: writes end IOERR) reaches the guest as ERROR 6
+        st = os.path.join(tmp, "iss-readonly.json")
+        cmd = sim_cmd(sim, "pt=wp irq=immediate work=diskseq n=2", args.elf, st)
+        out.append(Case("iss --disk-readonly pt=wp irq=immediate work=diskseq n=2",
+                        cmd[:1] + ["--disk-readonly"] + cmd[1:],
+                        expect_fail(3, "guest: disk request ended with STATUS 3 ERROR 6"), st))
         bad = [
             ("pt=bogus work=compute", expect_fail(2, "hv: error: unknown pt= mode")),
             ("pt=wp audit=2 work=compute", expect_fail(2, "hv: error: audit= takes 0 or 1")),
