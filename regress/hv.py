@@ -290,6 +290,12 @@ def cases(args, tmp):
                                 "pt=oos audit=1 irq=mature work=mix n=2"]):
             st = os.path.join(tmp, "umbra-io-%d.json" % n)
             out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st), expect_io(ba), st))
+        # the M-mode timer serves maturity wake-ups and the guest's periodic tick at once
+        ba = "pt=wp audit=1 irq=nominal tick=300 work=mix n=2"
+        st = os.path.join(tmp, "umbra-io-tick.json")
+        io_ok, tick_ok = expect_io(ba), expect_ticks(ba)
+        out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st),
+                        lambda rc, o, j: io_ok(rc, o, j) or tick_ok(rc, o, j), st))
         for n, ba in enumerate(["pt=gwb audit=1 irq=mature work=diskseq n=6 sectors=16",
                                 "pt=native irq=immediate work=diskrand n=6 sectors=2 dseed=1234"]):
             st, img = os.path.join(tmp, "umbra-img-%d.json" % n), os.path.join(tmp, "umbra-%d.img" % n)
