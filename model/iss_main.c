@@ -213,7 +213,7 @@ static void write_stats(struct run *r, const char *result, int status, double wa
 	stats_put_string(&r->stats, "model", "iss");
 	stats_put_u64(&r->stats, "traps", r->iss.traps);
 	stats_put_u64(&r->stats, "htif_syscalls", r->htif.syscalls);
-	machine_put_disk_stats(&r->stats, &r->bus, &r->blk);
+	machine_put_disk_stats(&r->stats, &r->bus, &r->blk, !r->img.has_iolog);
 	machine_put_guest_stats(&r->stats, &r->ram, &r->img, stderr, PROG);
 	rc = stats_close_file(&r->stats);
 	if (rc)

@@ -2,6 +2,7 @@
 #ifndef UMBRA_MACHINE_H
 #define UMBRA_MACHINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,9 +46,13 @@ int machine_outcome(const struct mmio_halt *halt, const char **result);
 void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_name,
 			 uint64_t cycles, uint64_t instret, uint64_t seed);
 
-/* The io.* keys of the stats JSON, when a disk is attached. */
+/*
+ * The disk.* keys of the stats JSON (the host virtio-blk device), when a disk is attached;
+ * with mirror_io (no hypervisor's event log in the ELF) io.requests, io.completions and the
+ * io.latency_* keys repeat the disk's figures (docs/io.md §5).
+ */
 void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
-			    struct virtio_blk *blk);
+			    struct virtio_blk *blk, bool mirror_io);
 
 /*
  * The guest's own keys (hv.*, work.*) from the ELF's umbra_stats block, if it has one; a

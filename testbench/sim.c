@@ -688,7 +688,7 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 		stats_put_u64(&s->stats, "lockstep.retirements_checked", s->ls->checked);
 		stats_put_u64(&s->stats, "lockstep.gwb_records_checked", s->ls->gwb_records);
 	}
-	machine_put_disk_stats(&s->stats, &s->bus, &s->blk);
+	machine_put_disk_stats(&s->stats, &s->bus, &s->blk, !s->img.has_iolog);
 	machine_put_guest_stats(&s->stats, &s->ram, &s->img, stderr, PROG);
 	rc = stats_close_file(&s->stats);
 	if (rc)

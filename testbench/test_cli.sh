@@ -162,12 +162,13 @@ else
 	fail=$((fail + 1))
 fi
 
-# A good disk: the run starts (good.elf spins: timeout), the image is untouched, the stats carry io.*.
+# A good disk: the run starts (good.elf spins: timeout), the image is untouched, the stats carry disk.* (and io.* mirroring it: no hypervisor).
 cp ok.img ok2.img
 "$UMBRA" --quiet --disk ok.img --disk-readonly --max-cycles 1000 --stats s.json good.elf >out.txt 2>err.txt
 status=$?
-if [ "$status" -eq 124 ] && cmp -s ok.img ok2.img && grep -q '"io.requests": 0' s.json &&
-   grep -q '"io.latency_p99_cycles": 0' s.json; then
+if [ "$status" -eq 124 ] && cmp -s ok.img ok2.img && grep -q '"disk.requests": 0' s.json &&
+   grep -q '"disk.latency_p99_cycles": 0' s.json && grep -q '"io.requests": 0' s.json &&
+   grep -q '"disk.capacity_sectors": ' s.json && ! grep -q '"io.disk' s.json; then
 	echo "PASS 30-disk-run"
 	pass=$((pass + 1))
 else
