@@ -172,6 +172,24 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 	stats_put_u64(st, "disk.capacity_sectors", blk->capacity);
 }
 
+void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l, FILE *warn,
+			     const char *prog)
+{
+	char key[64];
+	unsigned r;
+
+	if (l->err) {
+		if (l->why[0])
+			fprintf(warn, "%s: warning: %s: no io.latency_* keys\n", prog, l->why);
+		return;
+	}
+	iolog_put_stats(l, st);
+	for (r = 0; r < IOLOG_NREASONS; r++) {
+		snprintf(key, sizeof(key), "io.log.%s", iolog_reason_name(r));
+		stats_put_u64(st, key, l->by_reason[r]);
+	}
+}
+
 void machine_put_guest_stats(struct stats_writer *st, const struct mem *ram,
 			     const struct elf_image *img, FILE *warn, const char *prog)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "elf.h"
+#include "iolog.h"
 #include "mem.h"
 #include "mmio.h"
 #include "opts.h"
@@ -53,6 +54,13 @@ void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_
  */
 void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 			    struct virtio_blk *blk, bool mirror_io);
+
+/*
+ * The keys computed from the hypervisor's event log (io.latency_*, io.log_records,
+ * io.log.<reason>); a log that could not be read gets one "<prog>: warning: ..." line instead.
+ */
+void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l, FILE *warn,
+			     const char *prog);
 
 /*
  * The guest's own keys (hv.*, work.*) from the ELF's umbra_stats block, if it has one; a
