@@ -290,7 +290,7 @@ static int check_delivery(struct iocheck *c, const struct iolog_event *e, const 
 			  uint64_t ti, uint64_t te)
 {
 	uint64_t d = e->delivered, h, base, dl, s, sp_at = 0;
-	const struct iocheck_span *sp;
+	const struct iocheck_span *sp, *busy;
 	const char *spwhat = "none (policy)";
 	long j;
 
@@ -347,6 +347,13 @@ static int check_delivery(struct iocheck *c, const struct iolog_event *e, const 
 	sp = span_at(c, dl);
 	if (sp && sp->kind != IOCK_IDLE)
 		dl = sp->end;   /* the hypervisor is busy: it delivers on its way out */
+	busy = span_at(c, base);   /* in M already when it fell due: not the delivery path alone */
+	if (busy && busy->kind == IOCK_IDLE)
+		busy = NULL;
+	if (d > base && !busy && d - base > c->delay_max)
+		c->delay_max = d - base;   /* the delivery path alone: what B must cover */
+	if (d > base && busy && d - base > c->delay_busy_max)
+		c->delay_busy_max = d - base;
 	if (d > dl)
 		return fail(c, d, "%s: delivered at %llu, after the deadline %llu (policy %s: host "
 			    "completion %llu, maturity %llu, first safepoint %s %llu, B %llu%s)", rec,

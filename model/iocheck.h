@@ -77,6 +77,9 @@ struct iocheck {
 	uint64_t prev_cycle;
 
 	uint64_t records, delivered, by_reason[IOLOG_NREASONS], sei_traps;
+	uint64_t delay_max;      /* largest delivered - due (rule 4 without B), the hart in S/U or
+				  * an emulated WFI when it fell due: the delivery path itself */
+	uint64_t delay_busy_max; /* the same for the hart already busy in M when it fell due */
 	int err;                 /* rule 5 */
 	uint64_t at;
 	char why[1024];

@@ -134,6 +134,7 @@ static void t1_mature_maturity(void **state)
 	assert_int_equal(iocheck_record(c, &e), 0);
 	assert_int_equal(iocheck_finish(c, true, 8000), 0);
 	assert_int_equal(c->by_reason[IOLOG_MATURITY], 1);
+	assert_int_equal(c->delay_max, 50);   /* delivered 50 cycles after maturity */
 }
 
 /* 2: immediate, delivered B cycles after the host at most; native's access fault (cause 7) issues too. */
