@@ -6,6 +6,7 @@
 
 #include "gwb_log.h"
 #include "shadow.h"
+#include "vdisk.h"
 
 /*
  * Host physical layout (guest RAM is 16 MiB at gpa 0x8000_0000):
@@ -48,14 +49,14 @@ _Static_assert(__builtin_offsetof(struct hv_frame, cycle_in) == HVF_CYCLE, "fram
 /* Exit reasons: hv.exits.<name>.count / .cycles */
 #define HV_EXIT_LIST(X)                                                                         \
 	X(sbi) X(satp) X(sfence) X(wfi) X(hidden_fault) X(true_fault) X(pte_write) X(unsync)    \
-	X(gwb_full) X(timer) X(mmio) X(illegal) X(other)
+	X(gwb_full) X(timer) X(hostio) X(mmio) X(illegal) X(other)
 #define HV_EXIT_ENUM(n) HV_EXIT_##n,
 enum hv_exit { HV_EXIT_LIST(HV_EXIT_ENUM) HV_EXIT_COUNT };
 
 /* The stats channel (SPEC §6): read by the harness at the end of a run. */
 #define UMBRA_STATS_MAGIC 0x54534d55u /* "UMST" */
 #define UMBRA_STATS_NAME 56
-#define UMBRA_STATS_MAX 96
+#define UMBRA_STATS_MAX 160
 struct umbra_stat {
 	char name[UMBRA_STATS_NAME];
 	uint64_t value;
@@ -73,6 +74,9 @@ struct hv {
 	int audit, audit_selftest, has_gwb, ended;
 	uint32_t guest_offset; /* hpa - gpa */
 	uint32_t guest_satp;
+	uint64_t guest_timer;     /* the guest's SBI timer deadline (mtime), or ~0 */
+	uint32_t cycles_per_tick; /* mcycle per mtime tick, from /cpus/timebase-frequency */
+	struct vdisk_cfg io;
 	struct shadow sh;
 	struct gwb_log gwb;
 	uint64_t exits[HV_EXIT_COUNT], exit_cycles[HV_EXIT_COUNT];
@@ -109,6 +113,8 @@ void hv_tlb_flush(void *ctx);
 
 /* hv_trap.c */
 void hv_trap(struct hv_frame *f);
+uint64_t hv_mcycle(void);
+void hv_timer_rearm(void);
 void hv_gwb_drain(void);
 void hv_coherence_point(void);
 

@@ -55,7 +55,7 @@ $(BOOT_ELF): $(HV_OBJS) hypervisor/link.ld $(FW_LIB)
 # Host unit tests: the shadow MMU, the GWB log drain and the FDT/bootargs helpers, compiled for the host.
 HV_UNIT_SRCS := $(sort $(wildcard hypervisor/test/test_*.c))
 HV_UNIT_BINS := $(patsubst hypervisor/test/%.c,$(BUILD)/unit/%,$(HV_UNIT_SRCS))
-HV_HOST_SRCS := hypervisor/shadow.c hypervisor/gwalk.c hypervisor/gwb_log.c firmware/lib/fdt_lite.c
+HV_HOST_SRCS := hypervisor/shadow.c hypervisor/gwalk.c hypervisor/gwb_log.c hypervisor/matq.c firmware/lib/fdt_lite.c
 UNIT_BINS    += $(HV_UNIT_BINS)
 unit-test: $(HV_UNIT_BINS)
 

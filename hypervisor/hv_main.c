@@ -8,9 +8,10 @@
 
 /*
  * Rules:
- *  1. The guest runs in S/U only; in every mode but native with mstatus.TVM=1 and TW=1,
- *     its page faults, access faults and illegal instructions come here (medeleg), ecalls
- *     from U go straight to it.
+ *  1. The guest runs in S/U only, with mstatus.TW=1 in every mode (WFI is an exit: the
+ *     idle safepoint) and, in every mode but native, TVM=1 with its page faults coming
+ *     here. Access faults and illegal instructions come here in every mode (the legacy
+ *     disk, WFI); ecalls from U go straight to the guest.
  *  2. Guest RAM is gpa [HV_GUEST_GPA, +HV_GUEST_SIZE); the guest kernel and its FDT are
  *     placed at the same gpas in every mode, only the hpa offset differs (0 native).
  *  3. Bad bootargs stop the run before the guest starts: one "hv: error:" line, exit 2.
@@ -107,6 +108,89 @@ static int str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* "key=" appears as a word of args (bootarg_get() also fails on a value too long for its buffer). */
+static int args_has(const char *args, const char *keyeq)
+{
+	for (const char *p = args; *p; p++) {
+		const char *a = p, *k = keyeq;
+
+		if (p != args && p[-1] != ' ')
+			continue;
+		while (*k && *a == *k) {
+			a++;
+			k++;
+		}
+		if (!*k)
+			return 1;
+	}
+	return 0;
+}
+
+static void parse_u32(const char *args, const char *key, uint32_t *val, uint32_t max, const char *msg)
+{
+	uint32_t n;
+	int rc = bootarg_get_u32(args, key, &n);
+
+	if (rc == -2 || (rc == 0 && n > max))
+		hv_fail(msg, 2);
+	if (rc == 0)
+		*val = n;
+}
+
+/* irq= and safepoint= (docs/io.md §2) */
+static void parse_io_options(const char *args)
+{
+	char v[24];
+
+	hv.io.policy = IO_POL_MATURE;
+	if (bootarg_get(args, "irq", v, sizeof(v)) == 0) {
+		if (str_eq(v, "immediate"))
+			hv.io.policy = IO_POL_IMMEDIATE;
+		else if (str_eq(v, "nominal"))
+			hv.io.policy = IO_POL_NOMINAL;
+		else if (str_eq(v, "mature"))
+			hv.io.policy = IO_POL_MATURE;
+		else
+			hv_fail("unknown irq= policy (immediate, nominal or mature)", 2);
+	} else if (args_has(args, "irq=")) {
+		hv_fail("unknown irq= policy (immediate, nominal or mature)", 2);
+	}
+	hv.io.safepoints = IO_SP_IDLE;
+	if (bootarg_get(args, "safepoint", v, sizeof(v)) == 0) {
+		uint32_t sp = 0, i = 0, none = 0;
+
+		while (v[i]) {
+			uint32_t j = i;
+			char c;
+
+			while (v[j] && v[j] != ',')
+				j++;
+			c = v[j];
+			v[j] = 0;
+			if (str_eq(&v[i], "idle"))
+				sp |= IO_SP_IDLE;
+			else if (str_eq(&v[i], "poll"))
+				sp |= IO_SP_POLL;
+			else if (str_eq(&v[i], "none"))
+				none = 1;
+			else
+				hv_fail("safepoint= takes idle, poll, both (idle,poll) or none", 2);
+			i = c ? j + 1 : j;
+		}
+		if (!v[0] || (none && sp))
+			hv_fail("safepoint= takes idle, poll, both (idle,poll) or none", 2);
+		hv.io.safepoints = sp;
+	} else if (args_has(args, "safepoint=")) {
+		hv_fail("safepoint= takes idle, poll, both (idle,poll) or none", 2);
+	}
+	hv.io.dseek = 30000;
+	hv.io.drot = 12000;
+	hv.io.dxfer = 200;
+	parse_u32(args, "dseek", &hv.io.dseek, 100000000u, "dseek= takes cycles in 0..100000000");
+	parse_u32(args, "drot", &hv.io.drot, 100000000u, "drot= takes cycles in 0..100000000");
+	parse_u32(args, "dxfer", &hv.io.dxfer, 1000000u, "dxfer= takes cycles per sector in 0..1000000");
+}
+
 static void parse_options(const char *args)
 {
 	char v[16];
@@ -142,6 +226,7 @@ static void parse_options(const char *args)
 		hv_fail("gwbcap= takes a power of two in 1..4096", 2);
 	if (rc == 0)
 		hv.gwb.cap = n;
+	parse_io_options(args);
 }
 
 /* Metadata of the shadow MMU lives in the hypervisor's .bss. */
@@ -192,6 +277,20 @@ static void copy_bytes(uint8_t *d, const uint8_t *s, uint32_t n)
 		d[i] = s[i];
 }
 
+/* mcycle per mtime tick at the nominal 100 MHz core clock: 100 MHz / timebase (10 when absent). */
+static uint32_t timebase_cycles(const void *fdt)
+{
+	uint32_t len, tb;
+	const uint8_t *p = fdt_lite_prop(fdt, "cpus", "timebase-frequency", &len);
+
+	if (!p || len != 4)
+		return 10;
+	tb = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+	if (tb == 0 || tb > 100000000u)
+		return 10;
+	return 100000000u / tb;
+}
+
 void hv_main(uint32_t hartid, const void *fdt);
 void hv_main(uint32_t hartid, const void *fdt)
 {
@@ -224,6 +323,8 @@ void hv_main(uint32_t hartid, const void *fdt)
 	hv_console_puts("hv: pt=");
 	hv_console_puts(hv.mode == PT_NATIVE ? "native" : hv.mode == PT_WP ? "wp" : hv.mode == PT_OOS ? "oos" : "gwb");
 	hv_console_puts(hv.audit ? " audit=1" : "");
+	hv_console_puts(hv.io.policy == IO_POL_IMMEDIATE ? " irq=immediate" :
+			hv.io.policy == IO_POL_NOMINAL ? " irq=nominal" : " irq=mature");
 	hv_console_puts(hv.has_gwb ? " (GWB present)\n" : " (no GWB)\n");
 
 	/* the guest sees the counters; time comes from the CLINT through rdtime */
@@ -231,26 +332,41 @@ void hv_main(uint32_t hartid, const void *fdt)
 	csr_write(mideleg, MIP_SSIP | MIP_STIP | MIP_SEIP);
 	status = csr_read(mstatus) & ~(MSTATUS_MPP | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR | MSTATUS_MPRV);
 	status |= MSTATUS_MPP_S;
+	status |= MSTATUS_TW; /* every mode: WFI is an exit (the idle safepoint) */
 	if (hv.mode == PT_NATIVE) {
-		/* only SBI: the guest handles everything of its own */
+		/*
+		 * only SBI, WFI and the legacy disk: the guest handles its own page faults; its
+		 * access faults and illegal instructions come here, the ones that are not the
+		 * disk or WFI go back to it
+		 */
 		csr_write(medeleg, (1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_FETCH_ACCESS) |
-					   (1u << CAUSE_ILLEGAL_INSN) | (1u << CAUSE_BREAKPOINT) |
-					   (1u << CAUSE_MISALIGNED_LOAD) | (1u << CAUSE_LOAD_ACCESS) |
-					   (1u << CAUSE_MISALIGNED_STORE) | (1u << CAUSE_STORE_ACCESS) |
-					   (1u << CAUSE_ECALL_U) | (1u << CAUSE_FETCH_PAGE_FAULT) |
-					   (1u << CAUSE_LOAD_PAGE_FAULT) | (1u << CAUSE_STORE_PAGE_FAULT));
+					   (1u << CAUSE_BREAKPOINT) | (1u << CAUSE_MISALIGNED_LOAD) |
+					   (1u << CAUSE_MISALIGNED_STORE) | (1u << CAUSE_ECALL_U) |
+					   (1u << CAUSE_FETCH_PAGE_FAULT) | (1u << CAUSE_LOAD_PAGE_FAULT) |
+					   (1u << CAUSE_STORE_PAGE_FAULT));
 		csr_write(satp, 0);
+		/* the guest walker reads guest RAM through the shadow's environment */
+		hv.sh.env.gram = (uint8_t *)HV_GUEST_GPA;
+		hv.sh.env.gram_gpa = HV_GUEST_GPA;
+		hv.sh.env.gram_size = HV_GUEST_SIZE;
+		hv.sh.env.gram_hpa = HV_GUEST_GPA;
 	} else {
 		csr_write(medeleg, (1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_BREAKPOINT) |
 					   (1u << CAUSE_MISALIGNED_LOAD) | (1u << CAUSE_MISALIGNED_STORE) |
 					   (1u << CAUSE_ECALL_U));
-		status |= MSTATUS_TVM | MSTATUS_TW;
+		status |= MSTATUS_TVM;
 		setup_shadow();
 		hv.guest_satp = 0;
 		csr_write(satp, shadow_set_guest_satp(&hv.sh, 0));
 		if (hv.mode == PT_GWB)
 			setup_gwb();
 	}
+	/* the M-mode timer serves the guest's SBI timer and the maturity wake-ups (hv_timer_rearm) */
+	hv.guest_timer = ~0ull;
+	hv.cycles_per_tick = timebase_cycles(fdt);
+	vdisk_init(&hv.io, HV_GUEST_FDT, HV_GUEST_GPA + HV_GUEST_SIZE, hv.guest_offset);
+	csr_set(mie, MIP_MTIP);
+	hv_timer_rearm();
 	hv_stats_update();
 	for (uint32_t i = 0; i < 32; i++)
 		f->regs[i] = 0;

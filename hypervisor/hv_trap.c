@@ -1,8 +1,9 @@
-/* hv_trap.c: every exit from the guest: SBI, satp/sfence.vma/WFI emulation, shadow page faults, PTE-write emulation, GWB drain, audit. */
+/* hv_trap.c: every exit from the guest: SBI, satp/sfence.vma/WFI emulation, shadow page faults, PTE-write emulation, MMIO, GWB drain, the multiplexed timer, audit. */
 #include "hv.h"
 
 #include "csr_bits.h"
 #include "hv_csr.h"
+#include "matq.h"
 #include "platform.h"
 
 /*
@@ -15,8 +16,15 @@
  *  3. Anything the guest would have taken on real hardware (a true page fault, an illegal
  *     instruction of its own, an access fault outside its devices) is injected into S-mode
  *     exactly as the hardware would have delivered it.
+ *  4. The M-mode timer is armed at min(the guest's SBI deadline, the earliest maturity);
+ *     the guest sees STIP exactly as with a timer of its own: raised when its deadline
+ *     passes, cleared by its next set_timer.
+ *  5. An emulated WFI sleeps in M-mode until an interrupt the guest has enabled is
+ *     pending; the host disk's interrupt and the timer are served inline meanwhile (the
+ *     guest is idle: an idle safepoint).
  */
 
+#define OPC_LOAD 0x03u
 #define OPC_STORE 0x23u
 #define OPC_SYSTEM 0x73u
 #define INSN_SFENCE_MASK 0xfe007fffu
@@ -62,12 +70,38 @@ static uint8_t *gpa_ptr(uint32_t gpa)
 	return (uint8_t *)(gpa + hv.guest_offset);
 }
 
+/* The guest's own satp: the hardware's in native mode, the emulated one otherwise. */
+static uint32_t guest_satp(void)
+{
+	return hv.mode == PT_NATIVE ? csr_read(satp) : hv.guest_satp;
+}
+
+uint64_t hv_mcycle(void)
+{
+	uint32_t hi, lo, h2;
+
+	do {
+		hi = csr_read(mcycleh);
+		lo = csr_read(mcycle);
+		h2 = csr_read(mcycleh);
+	} while (hi != h2);
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* The full mcycle of a trap's entry, from the low half the vector saved. */
+static uint64_t entry_cycle(const struct hv_frame *f)
+{
+	uint64_t now = hv_mcycle();
+
+	return now - (uint32_t)((uint32_t)now - f->cycle_in);
+}
+
 /* Fetches the guest instruction at gva through the guest's own tables; 0 if it cannot. */
 static int fetch_insn(struct hv_frame *f, uint32_t gva, uint32_t *insn)
 {
 	struct gwalk w;
 
-	shadow_gwalk(&hv.sh, hv.guest_satp, gva, ACC_EXEC, mode_of(f->mstatus) == MODE_U, 0, 0, &w);
+	shadow_gwalk(&hv.sh, guest_satp(), gva, ACC_EXEC, mode_of(f->mstatus) == MODE_U, 0, 0, &w);
 	if (w.result != GW_OK || !shadow_gpa_in_ram(&hv.sh, w.gpa) || (w.gpa & 3u))
 		return -1;
 	*insn = *(const uint32_t *)gpa_ptr(w.gpa);
@@ -97,6 +131,8 @@ static void audit_now(void)
 audit:
 	if (hv_stats_check() || (hv.mode == PT_GWB && gwb_log_check(&hv.gwb)))
 		hv_fail("audit: the stats block or the GWB log description is corrupt", 5);
+	if (vdisk_check())
+		hv_fail("audit: the legacy disk or its maturity queue broke a rule (vdisk_check)", 5);
 	if (shadow_audit(&hv.sh, report, sizeof(report))) {
 		hv_console_puts("hv: error: ");
 		hv_console_puts(report);
@@ -130,11 +166,38 @@ void hv_coherence_point(void)
 
 /* ---- SBI ---- */
 
+/* Rule 4: mtimecmp = min(guest deadline, earliest maturity converted to mtime). */
+void hv_timer_rearm(void)
+{
+	uint64_t mat = vdisk_next_maturity(), when = hv.guest_timer;
+
+	if (mat != MATQ_NONE) {
+		uint64_t now = hv_mcycle(), mtime = clint_read_mtime(), t = mtime;
+
+		if (mat > now)
+			t = mtime + (mat - now + hv.cycles_per_tick - 1) / hv.cycles_per_tick;
+		if (t < when)
+			when = t;
+	}
+	clint_set_mtimecmp(when);
+}
+
 static void set_timer(uint64_t t)
 {
-	clint_set_mtimecmp(t);
+	hv.guest_timer = t;
 	csr_clear(mip, MIP_STIP);
-	csr_set(mie, MIP_MTIP);
+	hv_timer_rearm();
+}
+
+/* The M-mode timer fired (or may have): the guest's deadline, then the maturities. */
+static void timer_service(uint64_t now)
+{
+	if (hv.guest_timer != ~0ull && clint_read_mtime() >= hv.guest_timer) {
+		hv.guest_timer = ~0ull;
+		csr_set(mip, MIP_STIP);
+	}
+	vdisk_timer(now);
+	hv_timer_rearm();
 }
 
 static uint32_t read_guest_string(uint32_t gpa, char *dst, uint32_t cap)
@@ -147,6 +210,19 @@ static uint32_t read_guest_string(uint32_t gpa, char *dst, uint32_t cap)
 			return i;
 	}
 	return 0;
+}
+
+/* The keys the guest may set: work.*, and io.lost_completions (its legacy driver counts them). */
+static int guest_key(const char *name)
+{
+	static const char lost[] = "io.lost_completions";
+	uint32_t i;
+
+	if (name[0] == 'w' && name[1] == 'o' && name[2] == 'r' && name[3] == 'k' && name[4] == '.')
+		return 1;
+	for (i = 0; lost[i] && name[i] == lost[i]; i++)
+		;
+	return !lost[i] && !name[i];
 }
 
 static void sbi_umbra(struct hv_frame *f, uint32_t fid)
@@ -166,8 +242,7 @@ static void sbi_umbra(struct hv_frame *f, uint32_t fid)
 		f->regs[10] = SBI_ERR_NOT_SUPPORTED;
 		return;
 	}
-	if (!read_guest_string(f->regs[10], name, sizeof(name)) || name[0] != 'w' || name[1] != 'o' ||
-	    name[2] != 'r' || name[3] != 'k' || name[4] != '.') {
+	if (!read_guest_string(f->regs[10], name, sizeof(name)) || !guest_key(name)) {
 		f->regs[10] = SBI_ERR_INVALID_PARAM; /* the guest may only name work.* keys */
 		return;
 	}
@@ -219,6 +294,40 @@ static void sbi_call(struct hv_frame *f)
 
 /* ---- illegal instructions: satp, sfence.vma, wfi ---- */
 
+/*
+ * A new address space gets the guest's trap vector mapped at once: an interrupt must not
+ * fault on its handler's first fetch (the lockstep checker cannot pair an interrupt with a
+ * fault of that first instruction), and the guest is spared a hidden fault. Not counted
+ * as a guest fault.
+ */
+static void prefault_vector(void)
+{
+	struct shadow_stats keep = hv.sh.st;
+	struct gwalk w;
+
+	if (shadow_page_fault(&hv.sh, csr_read(stvec) & ~3u, ACC_EXEC, 0, 0, 0, &w) == FA_NOMEM)
+		hv_fail("shadow page pool exhausted (HV_POOL_PAGES) although every cached root was dropped", 9);
+	hv.sh.st.hidden_faults = keep.hidden_faults;
+	hv.sh.st.true_faults = keep.true_faults;
+}
+
+/* Rule 5: the guest waits for an interrupt; the hypervisor waits with it and serves its own. */
+static enum hv_exit emulate_wfi(struct hv_frame *f)
+{
+	f->mepc += 4;
+	for (;;) {
+		uint64_t now = hv_mcycle();
+
+		vdisk_host_service(now, 1);
+		vdisk_idle(now);
+		timer_service(now);
+		if (csr_read(mip) & csr_read(mie) & MIP_S_ALL)
+			break;
+		__asm__ volatile("wfi");
+	}
+	return HV_EXIT_wfi;
+}
+
 static enum hv_exit emulate_system(struct hv_frame *f)
 {
 	uint32_t insn, funct3, csr, rs1, rd, src, old, nv;
@@ -227,11 +336,12 @@ static enum hv_exit emulate_system(struct hv_frame *f)
 		inject(f, CAUSE_ILLEGAL_INSN, f->mtval);
 		return HV_EXIT_illegal;
 	}
-	if (insn == INSN_WFI) {
-		f->mepc += 4;
-		if (!(csr_read(mip) & csr_read(mie)))
-			__asm__ volatile("wfi");
-		return HV_EXIT_wfi;
+	if (insn == INSN_WFI)
+		return emulate_wfi(f);
+	if (hv.mode == PT_NATIVE) {
+		/* satp and sfence.vma do not trap natively: this one is the guest's own */
+		inject(f, CAUSE_ILLEGAL_INSN, f->mtval);
+		return HV_EXIT_illegal;
 	}
 	if ((insn & INSN_SFENCE_MASK) == INSN_SFENCE) {
 		f->mepc += 4;
@@ -267,6 +377,7 @@ static enum hv_exit emulate_system(struct hv_frame *f)
 	if (!nv)
 		hv_fail("no shadow page left for a new root (HV_POOL_PAGES)", 9);
 	csr_write(satp, nv);
+	prefault_vector();
 	hv_stats_update();
 	if (hv.audit)
 		audit_now();
@@ -284,7 +395,18 @@ static enum hv_exit emulate_mmio(struct hv_frame *f, uint32_t gpa, enum access a
 		/* the test finisher, passed through (after the summary) */
 		hv_finish(f->regs[(insn >> 20) & 31u]);
 	}
-	/* nothing else is mapped for the guest (the legacy disk of a later issue goes here) */
+	if (acc != ACC_EXEC && gpa - VDISK_GPA < VDISK_SIZE && !(gpa & 3u) && !fetch_insn(f, f->mepc, &insn) &&
+	    (insn & 0x707fu) == ((acc == ACC_STORE ? OPC_STORE : OPC_LOAD) | (2u << 12))) {
+		/* the legacy disk: aligned lw/sw only (docs/io.md §1) */
+		uint32_t v = acc == ACC_STORE ? f->regs[(insn >> 20) & 31u] : 0;
+
+		vdisk_mmio(gpa - VDISK_GPA, acc == ACC_STORE, &v, entry_cycle(f));
+		if (acc == ACC_LOAD)
+			set_rd(f, (insn >> 7) & 31u, v);
+		f->mepc += 4;
+		return HV_EXIT_mmio;
+	}
+	/* nothing else is mapped for the guest: the access fault it would take on the bus */
 	inject(f, acc == ACC_STORE ? CAUSE_STORE_ACCESS : acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_FETCH_ACCESS,
 	       f->mtval);
 	return HV_EXIT_mmio;
@@ -350,7 +472,7 @@ static enum hv_exit access_fault(struct hv_frame *f, enum access acc)
 	uint32_t st = f->mstatus;
 
 	/* an access fault from the guest: walk its tables to find the gpa it meant */
-	shadow_gwalk(&hv.sh, hv.guest_satp, f->mtval, acc, mode_of(st) == MODE_U, !!(st & MSTATUS_SUM),
+	shadow_gwalk(&hv.sh, guest_satp(), f->mtval, acc, mode_of(st) == MODE_U, !!(st & MSTATUS_SUM),
 		     !!(st & MSTATUS_MXR), &w);
 	if (w.result != GW_OK) {
 		inject(f, f->mcause, f->mtval);
@@ -381,10 +503,14 @@ void hv_trap(struct hv_frame *f)
 	}
 	if (cause & CAUSE_INTERRUPT) {
 		if ((cause & ~CAUSE_INTERRUPT) == IRQ_M_TIMER) {
-			/* the guest's SBI timer fired: hand it over as STIP */
-			csr_clear(mie, MIP_MTIP);
-			csr_set(mip, MIP_STIP);
+			/* the guest's SBI timer (as STIP) or a maturity wake-up */
+			timer_service(entry_cycle(f));
 			why = HV_EXIT_timer;
+		} else if ((cause & ~CAUSE_INTERRUPT) == IRQ_M_EXT) {
+			/* the host disk finished: deliver or queue by the policy */
+			vdisk_host_service(entry_cycle(f), 0);
+			hv_timer_rearm();
+			why = HV_EXIT_hostio;
 		} else {
 			why = HV_EXIT_other;
 		}

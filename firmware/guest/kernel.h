@@ -17,7 +17,8 @@ _Static_assert(sizeof(struct kframe) == 144, "kframe layout");
 
 /* Virtual layout of a process (Sv32): kernel identity map of guest RAM, U regions below. */
 #define KVA_FINISHER   0x00100000u /* mapped 1:1, kernel only */
-#define UVA_HEAP       0x10000000u /* pgfault's demand-paged region */
+#define KVA_DISK       0x1000f000u /* the legacy disk, mapped 1:1, kernel only */
+#define UVA_HEAP       0x20000000u /* pgfault's demand-paged region */
 #define UVA_HEAP_PAGES 2048u
 #define UVA_STACK_TOP  0x7ffff000u
 #define UVA_STACK_PAGES 2u
@@ -62,11 +63,58 @@ extern uint32_t tick_period; /* mtime ticks between timer interrupts while proce
 extern uint64_t user_report;
 extern uint32_t user_faults;
 
+/* the legacy disk (disk.c): registers of docs/io.md §1 */
+#define DISK_MAGIC 0x00u
+#define DISK_CAPACITY 0x04u
+#define DISK_LBA 0x08u
+#define DISK_COUNT 0x0cu
+#define DISK_DMA 0x10u
+#define DISK_COMMAND 0x14u
+#define DISK_STATUS 0x18u
+#define DISK_ERROR 0x1cu
+#define DISK_ACK 0x20u
+#define DISK_SEQ 0x24u
+#define DISK_MAGIC_VALUE 0x4b53444cu
+#define DISK_READ 1u
+#define DISK_WRITE 2u
+#define DISK_FLUSH 3u
+#define DISK_ST_IDLE 0u
+#define DISK_ST_BUSY 1u
+#define DISK_ST_DONE 2u
+#define DISK_ST_ERROR 3u
+extern volatile uint32_t disk_irqs, disk_lost;
+extern uint32_t disk_capacity;
+int disk_init(void);   /* 0, or -1 if no legacy disk answers */
+void disk_irq(void);   /* the S external interrupt */
+uint32_t disk_reg(uint32_t off);
+void disk_reg_write(uint32_t off, uint32_t v);
+/* Issues a request with the driver's bookkeeping done first; wake (if any) runs in the interrupt. */
+void disk_start(uint32_t cmd, uint32_t lba, uint32_t count, uint32_t dma,
+		void (*wake)(void *ctx, uint32_t status, uint32_t error), void *ctx);
+/* Waits (WFI) for the request disk_start() issued: STATUS at completion, *err = ERROR. */
+uint32_t disk_wait(uint32_t *err);
+/* One request, waited for with WFI: STATUS at completion (DONE or ERROR), *err = ERROR. */
+uint32_t disk_io(uint32_t cmd, uint32_t lba, uint32_t count, uint32_t dma, uint32_t *err);
+/* The legacy driver: registers the request only window cycles after issuing it; *lost = 1 if its completion came before. */
+uint32_t disk_io_legacy(uint32_t cmd, uint32_t lba, uint32_t count, uint32_t dma, uint32_t window,
+			uint32_t *err, int *lost);
+
 /* workloads */
 #define WORK_PTEMOD 1
 #define WORK_PGFAULT 2
 #define WORK_FORKWAIT 3
 #define WORK_COMPUTE 4
+#define WORK_DISKSEQ 5
+#define WORK_DISKRAND 6
+#define WORK_LEGACY 7
+#define WORK_DISKBAD 8
+#define WORK_MIX 9
+struct disk_params {
+	uint32_t n, sectors, dseed, window;
+};
+/* disk workloads (iowork.c): each returns 0 on success or a case number, with its figures as work.* */
+int work_disk(uint32_t work_id, const struct disk_params *p, uint64_t *cycles);
+uint32_t disk_pattern(uint32_t lba, uint32_t i, uint32_t dseed);
 int work_ptemod(uint32_t n, uint32_t batch, uint64_t *cycles); /* 0 pass; cycles of the loop */
 void user_main(uint32_t work_id, uint32_t n); /* U-mode (user.c) */
 void work_done(uint32_t work_id, uint32_t n, int exit_code, uint64_t cycles) __attribute__((noreturn));

@@ -119,13 +119,14 @@ void kmain(uint32_t hartid, const void *fdt)
 	const char *args = fdt_lite_bootargs(fdt);
 	char work[16];
 	uint32_t ram_base, ram_size, n = 0, batch = 1, id;
+	struct disk_params dp = { 0, 8, 1, 5000 };
 	int rc;
 
 	(void)hartid;
 	if (!args || fdt_lite_memory(fdt, &ram_base, &ram_size))
 		kpanic("no bootargs or memory in the device tree", 0);
 	if (bootarg_get(args, "work", work, sizeof(work)))
-		kpanic("no work= in bootargs (ptemod, pgfault, forkwait, compute)", 0);
+		kpanic("no work= in bootargs (ptemod, pgfault, forkwait, compute, diskseq, diskrand, legacy, diskbad, mix)", 0);
 	if (str_eq(work, "ptemod"))
 		id = WORK_PTEMOD, n = 64;
 	else if (str_eq(work, "pgfault"))
@@ -134,8 +135,16 @@ void kmain(uint32_t hartid, const void *fdt)
 		id = WORK_FORKWAIT, n = 8;
 	else if (str_eq(work, "compute"))
 		id = WORK_COMPUTE, n = 100;
+	else if (str_eq(work, "diskseq"))
+		id = WORK_DISKSEQ, n = 64;
+	else if (str_eq(work, "diskrand"))
+		id = WORK_DISKRAND, n = 64;
+	else if (str_eq(work, "legacy"))
+		id = WORK_LEGACY, n = 32;
+	else if (str_eq(work, "diskbad"))
+		id = WORK_DISKBAD, n = 1;
 	else
-		kpanic("unknown work= (ptemod, pgfault, forkwait, compute)", 0);
+		kpanic("unknown work= (ptemod, pgfault, forkwait, compute, diskseq, diskrand, legacy, diskbad, mix)", 0);
 	rc = bootarg_get_u32(args, "n", &n);
 	if (rc == -2 || n == 0 || n > 1000000u)
 		kpanic("n= takes a number in 1..1000000", n);
@@ -147,6 +156,17 @@ void kmain(uint32_t hartid, const void *fdt)
 		kpanic("tick= takes 0 or a period of at least 100 mtime ticks", tick_period);
 	if (id == WORK_PGFAULT && n > UVA_HEAP_PAGES)
 		kpanic("pgfault: n= is at most the heap's pages", UVA_HEAP_PAGES);
+	rc = bootarg_get_u32(args, "sectors", &dp.sectors);
+	if (rc == -2 || dp.sectors == 0 || dp.sectors > 128)
+		kpanic("sectors= takes a number in 1..128", dp.sectors);
+	rc = bootarg_get_u32(args, "dseed", &dp.dseed);
+	if (rc == -2)
+		kpanic("dseed= takes a number in 0..4294967295", 0);
+	rc = bootarg_get_u32(args, "W", &dp.window);
+	if (rc == -2 || dp.window > 100000000u)
+		kpanic("W= takes cycles in 0..100000000", dp.window);
+	if (id == WORK_DISKRAND && n > 4096)
+		kpanic("diskrand: n= is at most 4096", n);
 
 	kputs("guest: work=");
 	kputs(work);
@@ -166,6 +186,14 @@ void kmain(uint32_t hartid, const void *fdt)
 		int r = work_ptemod(n, batch, &cycles);
 
 		work_done(id, n, r, cycles);
+	}
+	if (id >= WORK_DISKSEQ && id <= WORK_DISKBAD) {
+		uint64_t cycles = 0;
+		int r;
+
+		dp.n = n;
+		r = work_disk(id, &dp, &cycles);
+		work_done(id, n, r, cycles ? cycles : 1);
 	}
 	proc_run_init(id, n);
 }

@@ -5,7 +5,7 @@
  * Rules:
  *  1. The kernel maps all guest RAM 1:1 (va = gpa), kernel-only, with 4 KiB pages; the user
  *     text pages in it are U|R|X. Those level-0 tables are shared by every address space.
- *  2. Root entries 0 (the finisher page) and those of guest RAM are the kernel part; all
+ *  2. Root entries 0 (the finisher page), that of the legacy disk and those of guest RAM are the kernel part; all
  *     other root entries belong to the process and are copied by fork, freed by exit.
  *  3. Every PTE store is a plain aligned word store (pte_set): that is what a guest page
  *     table write looks like to the hypervisor.
@@ -87,7 +87,7 @@ uint32_t mm_kernel_root(void)
 
 static int kernel_slot(uint32_t i)
 {
-	return i == 0 || (i >= va_vpn1(ram_lo & ~0x3fffffu) && i <= va_vpn1(ram_hi - 1));
+	return i == 0 || i == va_vpn1(KVA_DISK) || (i >= va_vpn1(ram_lo & ~0x3fffffu) && i <= va_vpn1(ram_hi - 1));
 }
 
 void mm_init(uint32_t ram_base, uint32_t ram_size, uint32_t kernel_end)
@@ -116,6 +116,8 @@ void mm_init(uint32_t ram_base, uint32_t ram_size, uint32_t kernel_end)
 	}
 	pte_set(pte_lookup(kroot, KVA_FINISHER, 1),
 		pte_from_ppn(KVA_FINISHER >> PAGE_SHIFT) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
+	pte_set(pte_lookup(kroot, KVA_DISK, 1),
+		pte_from_ppn(KVA_DISK >> PAGE_SHIFT) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
 }
 
 uint32_t mm_new_space(void)

@@ -188,6 +188,10 @@ void ktrap(struct kframe *f)
 	uint32_t cause = f->scause;
 
 	if (cause & CAUSE_INTERRUPT) {
+		if ((cause & ~CAUSE_INTERRUPT) == IRQ_S_EXT) {
+			disk_irq();
+			return;
+		}
 		if ((cause & ~CAUSE_INTERRUPT) != IRQ_S_TIMER)
 			kpanic("unexpected interrupt", cause);
 		/* a periodic tick while processes run (tick=), else the boot self-test's one */
