@@ -13,6 +13,8 @@
 #define MODE_S      1u
 #define MODE_M      3u
 #define IRQ_SEI     9u
+#define CSR_MIP     0x344u
+#define MIP_SEIP    0x200u
 #define CAUSE_ILLEGAL      2u
 #define CAUSE_LOAD_ACCESS  5u
 #define CAUSE_STORE_ACCESS 7u
@@ -67,13 +69,14 @@ static void push_u64(struct iocheck *c, uint64_t **a, size_t *n, size_t *cap, ui
 	(*a)[(*n)++] = v;
 }
 
-static void push_span(struct iocheck *c, uint64_t start, uint8_t kind)
+static void push_span(struct iocheck *c, uint64_t start, uint8_t kind, bool irq)
 {
 	if (grow(&c->span, &c->cap_span, c->nspan, sizeof(*c->span))) {
 		fail(c, start, "out of memory for the checker's observations");
 		return;
 	}
-	c->span[c->nspan++] = (struct iocheck_span){ .start = start, .end = OPEN, .kind = kind };
+	c->span[c->nspan++] = (struct iocheck_span){ .start = start, .end = OPEN, .kind = kind,
+						     .irq = irq };
 }
 
 int iocheck_init(struct iocheck *c, uint64_t bound)
@@ -81,7 +84,7 @@ int iocheck_init(struct iocheck *c, uint64_t bound)
 	memset(c, 0, sizeof(*c));
 	c->bound = bound;
 	c->in_m = true;   /* the hart boots in M-mode */
-	push_span(c, 0, IOCK_OTHER);
+	push_span(c, 0, IOCK_OTHER, false);
 	return c->err;
 }
 
@@ -91,6 +94,7 @@ void iocheck_free(struct iocheck *c)
 	free(c->span);
 	free(c->issue);
 	free(c->sei);
+	free(c->seip);
 	free(c->seen);
 	memset(c, 0, sizeof(*c));
 }
@@ -100,7 +104,7 @@ int iocheck_check(const struct iocheck *c)
 	size_t i;
 
 	if (c->nhost > c->cap_host || c->nspan > c->cap_span || c->nissue > c->cap_issue ||
-	    c->nsei > c->cap_sei || c->nspan == 0)
+	    c->nsei > c->cap_sei || c->nseip > c->cap_seip || c->nspan == 0)
 		return -EINVAL;
 	for (i = 1; i < c->nspan; i++)
 		if (c->span[i].start < c->span[i - 1].start)
@@ -149,6 +153,15 @@ static uint8_t classify(const struct iocheck_ret *r)
 	return IOCK_OTHER;
 }
 
+/* Rule 3: csrrw/csrrs mip with bit 9 in rs1 (the immediate forms cannot reach bit 9). */
+static bool sets_seip(const struct iocheck_ret *r)
+{
+	uint32_t f3 = (r->insn >> 12) & 7u;
+
+	return !r->trap && (r->insn & 0x7fu) == 0x73u && (f3 == 1u || f3 == 2u) &&
+	       (r->insn >> 20) == CSR_MIP && ((r->insn >> 15) & 31u) != 0 && (r->rs1_rdata & MIP_SEIP);
+}
+
 /* Rule 2: the COMMAND trap of the next SEQ; seen[] grows with issue[]. */
 static void push_issue(struct iocheck *c, uint64_t start)
 {
@@ -170,11 +183,13 @@ static void push_issue(struct iocheck *c, uint64_t start)
 void iocheck_retire(struct iocheck *c, const struct iocheck_ret *r)
 {
 	if (r->mode == MODE_M) {
+		if (sets_seip(r))
+			push_u64(c, &c->seip, &c->nseip, &c->cap_seip, r->cycle);
 		if (!c->in_m) {
 			uint64_t start = c->prev_trap ? c->prev_cycle : r->cycle;
 			uint8_t kind = c->prev_trap ? c->prev_kind : IOCK_OTHER;
 
-			push_span(c, start, kind);
+			push_span(c, start, kind, !c->prev_trap);
 			if (kind == IOCK_ISSUE)
 				push_issue(c, start);
 			c->in_m = true;
@@ -286,37 +301,50 @@ static bool reason_allowed(const struct iocheck *c, uint8_t reason)
 	}
 }
 
+/* Rule 4: does the stretch sp excuse a deadline in it, for a completion due at base? */
+static bool busy_elsewhere(const struct iocheck_span *sp, uint64_t base)
+{
+	if (sp->kind == IOCK_IDLE)
+		return false;   /* an emulated WFI waits for exactly this */
+	if (sp->start < base)
+		return true;    /* busy already when it fell due */
+	return !sp->irq && sp->kind != IOCK_POLL;   /* a guest exception after it fell due */
+}
+
 static int check_delivery(struct iocheck *c, const struct iolog_event *e, const char *rec,
 			  uint64_t ti, uint64_t te)
 {
-	uint64_t d = e->delivered, h, base, dl, s, sp_at = 0;
+	uint64_t d, h, base, dl, s, sp_at = 0;
 	const struct iocheck_span *sp, *busy;
 	const char *spwhat = "none (policy)";
 	long j;
 
-	/* Rule 3. */
+	/* Rule 3: the delivery the hart really made. */
+	sp = span_at(c, e->delivered);
+	j = last_le(c->seip, c->nseip, e->delivered > 0 ? e->delivered - 1 : 0) + 1;
+	if (!sp || (size_t)j >= c->nseip || c->seip[j] > sp->end)
+		return fail(c, e->delivered, "%s: logged as delivered at %llu, but the hypervisor raised "
+			    "no mip.SEIP then (%s)", rec, (unsigned long long)e->delivered,
+			    sp ? "none in that M-mode stretch" : "the hart was not in M-mode");
+	d = c->seip[j];
 	j = last_le(c->host, c->nhost, d);
 	if (j < 0 || c->host[j] <= ti)
-		return fail(c, d, "%s: delivered at %llu before the host disk completed it (no host "
-			    "completion since its COMMAND trap at %llu)", rec,
+		return fail(c, d, "%s: mip.SEIP raised at %llu before the host disk completed the "
+			    "request (no host completion since its COMMAND trap at %llu)", rec,
 			    (unsigned long long)d, (unsigned long long)ti);
 	h = c->host[j];
-	if (e->host_done < h || e->host_done > d)
-		return fail(c, d, "%s: logged host_done %llu is not between the host disk's "
-			    "completion at %llu and the delivery", rec,
-			    (unsigned long long)e->host_done, (unsigned long long)h);
 	if (e->maturity <= e->issue)
 		return fail(c, d, "%s: maturity %llu is not after the issue", rec,
 			    (unsigned long long)e->maturity);
 	if ((c->policy == IOLOG_POL_NOMINAL || e->reason == IOLOG_MATURITY) && d < e->maturity)
-		return fail(c, d, "%s: delivered at %llu, before its maturity %llu (policy %s)", rec,
+		return fail(c, d, "%s: mip.SEIP raised at %llu, before its maturity %llu (policy %s)", rec,
 			    (unsigned long long)d, (unsigned long long)e->maturity,
 			    iolog_policy_name(c->policy));
 	/* The guest cannot have taken it before it was delivered. */
 	j = last_le(c->sei, c->nsei, d > 0 ? d - 1 : 0);
 	if (j >= 0 && c->sei[j] > te)
 		return fail(c, c->sei[j], "%s: the guest took a supervisor external interrupt at %llu, "
-			    "after the issue and before the logged delivery", rec,
+			    "after the issue and before the delivery", rec,
 			    (unsigned long long)c->sei[j]);
 	/* A safepoint reason needs the guest at that safepoint when it was delivered. */
 	if (e->reason == IOLOG_SAFEPOINT_IDLE || e->reason == IOLOG_SAFEPOINT_POLL) {
@@ -345,7 +373,7 @@ static int check_delivery(struct iocheck *c, const struct iolog_event *e, const 
 	}
 	dl = base + c->bound;
 	sp = span_at(c, dl);
-	if (sp && sp->kind != IOCK_IDLE)
+	if (sp && busy_elsewhere(sp, base))
 		dl = sp->end;   /* the hypervisor is busy: it delivers on its way out */
 	busy = span_at(c, base);   /* in M already when it fell due: not the delivery path alone */
 	if (busy && busy->kind == IOCK_IDLE)
@@ -355,13 +383,13 @@ static int check_delivery(struct iocheck *c, const struct iolog_event *e, const 
 	if (d > base && busy && d - base > c->delay_busy_max)
 		c->delay_busy_max = d - base;
 	if (d > dl)
-		return fail(c, d, "%s: delivered at %llu, after the deadline %llu (policy %s: host "
+		return fail(c, d, "%s: mip.SEIP raised at %llu, after the deadline %llu (policy %s: host "
 			    "completion %llu, maturity %llu, first safepoint %s %llu, B %llu%s)", rec,
 			    (unsigned long long)d, (unsigned long long)dl,
 			    iolog_policy_name(c->policy), (unsigned long long)h,
 			    (unsigned long long)e->maturity, spwhat,
 			    (unsigned long long)sp_at,
-			    (unsigned long long)c->bound, sp && sp->kind != IOCK_IDLE ?
+			    (unsigned long long)c->bound, sp && busy_elsewhere(sp, base) ?
 			    ", moved to the end of an M-mode stretch" : "");
 	c->delivered++;
 	return 0;

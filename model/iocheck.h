@@ -40,6 +40,7 @@ enum iocheck_kind { IOCK_OTHER = 0, IOCK_IDLE = 1, IOCK_POLL = 2, IOCK_ISSUE = 3
 struct iocheck_span {
 	uint64_t start, end;     /* end = UINT64_MAX while open */
 	uint8_t kind;
+	uint8_t irq;             /* entered by an interrupt (else by the S/U trap before it) */
 };
 
 /*
@@ -49,11 +50,17 @@ struct iocheck_span {
  *     retirement stream (iocheck_retire()). Cycles are mcycle values.
  *  2. The n-th COMMAND store that traps into M is SEQ n; a record must name an issued SEQ,
  *     once, with its issue cycle inside the hypervisor's handling of that store.
- *  3. A delivered record's host completion is the last one the disk raised in (issue,
- *     delivered]; none is a delivery before the host completion.
+ *  3. A delivered record's delivery is the first write of mip.SEIP by M-mode at or after the
+ *     logged cycle, in the same M-mode stretch; the rules below apply to that observed
+ *     cycle. Its host completion is the last one the disk raised in (issue, delivery]; none
+ *     is a delivery before the host completion.
  *  4. The deadline is max(host, min(maturity, first safepoint at or after host)) + B for
- *     mature, max(host, maturity) + B for nominal, host + B for immediate; one that falls in
- *     an M-mode stretch other than an emulated WFI moves to that stretch's end.
+ *     mature, max(host, maturity) + B for nominal, host + B for immediate, "due" being the
+ *     term before B. One that falls in an M-mode stretch moves to that stretch's end when the
+ *     hypervisor was busy for another reason: a stretch it was already in when the completion
+ *     fell due (not an emulated WFI, which is a safepoint itself), or one a guest exception
+ *     (not a safepoint trap) opened after that. A stretch opened by an interrupt after it fell
+ *     due, or the safepoint trap that made it due, is the delivery path that B covers.
  *  5. The first violation is sticky: why holds the record and the observed cycles, at the
  *     cycle (mcycle) that shows it.
  */
@@ -69,6 +76,8 @@ struct iocheck {
 	size_t nissue, cap_issue;
 	uint64_t *sei;           /* the guest's SEI trap cycles, ascending */
 	size_t nsei, cap_sei;
+	uint64_t *seip;          /* M-mode CSR writes that set mip.SEIP (csrrw/csrrs), ascending */
+	size_t nseip, cap_seip;
 	uint8_t *seen;           /* seen[k]: a record for SEQ k + 1 was checked (cap_issue bytes) */
 
 	bool in_m;               /* the hart runs in M (boot starts there) */

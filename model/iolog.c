@@ -118,6 +118,8 @@ static int read_header(struct iolog *l, const struct mem *ram, uint32_t *head)
 	policy = le32(h + 8);
 	sp = le32(h + 12);
 	*head = le32(h + 16);
+	if (!l->started && magic == IOLOG_MAGIC && cap == IOLOG_CAP && policy == 0 && *head == 0)
+		return 1;   /* initialised statically, the policy not chosen yet (rule 2) */
 	if (magic != IOLOG_MAGIC)
 		return corrupt(l, -EINVAL, "magic 0x%08x, not 0x%08x", magic, IOLOG_MAGIC);
 	if (cap != IOLOG_CAP)

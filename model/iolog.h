@@ -51,8 +51,9 @@ typedef int (*iolog_fn)(void *ctx, const struct iolog_event *e);
 /*
  * The reader. Rules:
  *  1. Every byte comes through mem_read_bytes(): a block off RAM is an error, never a bad read.
- *  2. An all-zero header is a log not set up yet (the hypervisor zeroes its BSS first): no
- *     records. Any other header must have the magic, cap IOLOG_CAP, a policy 1..3 and
+ *  2. An all-zero header, or one with magic and cap but policy 0 and head 0, is a log not
+ *     set up yet (in BSS, or initialised statically before the hypervisor has read its
+ *     bootargs): no records. Any other header must have the magic, cap IOLOG_CAP, a policy 1..3 and
  *     safepoint bits 0..3, and keep policy and safepoints once seen.
  *  3. head never goes back, and never runs more than IOLOG_CAP ahead of the records read
  *     (that would be records overwritten unread: an overflow, refused, never skipped).

@@ -745,7 +745,7 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 		s->last_pc = o->rvfi_pc_rdata;
 		s->last_order = o->rvfi_order;
 		s->retired_any = true;
-		if (s->opts.fault_kind && !s->fault_seen)
+		if (s->opts.fault_kind && s->opts.fault_kind <= OPTS_FAULT_MEM && !s->fault_seen)
 			note_fault(s, o);
 		if (s->ls)
 			lockstep_retire(s, o);

@@ -20,6 +20,7 @@
 #define WFI     0x10500073u
 #define MRET    0x30200073u
 #define NOP     0x00000013u
+#define CSRS_MIP ((0x344u << 20) | (15u << 15) | (2u << 12) | 0x73u)   /* csrs mip, x15 */
 
 static int setup(void **state)
 {
@@ -56,35 +57,42 @@ static void guest(struct iocheck *c, uint64_t t)
 	ret(c, t, 1, 0, 0, 0, NOP, 0);
 }
 
-/* A stretch of M-mode from t to end (its mret), entered by the S-mode record given. */
+/*
+ * A stretch of M-mode from t to end (its mret), entered by the S-mode record given; at
+ * seip (0: never) the hypervisor sets mip.SEIP.
+ */
 static void m_stretch(struct iocheck *c, uint64_t t, uint64_t end, uint8_t trap, uint32_t cause,
-		      uint32_t insn, uint32_t rs1)
+		      uint32_t insn, uint32_t rs1, uint64_t seip)
 {
 	if (trap)
 		ret(c, t, 1, 1, 0, cause, insn, rs1);
 	ret(c, t + 1, 3, 0, !trap, trap ? 0 : 7, NOP, 0);
+	if (seip) {
+		ret(c, seip - 1, 3, 0, 0, 0, CSRS_MIP, 0x100);   /* another bit: not a delivery */
+		ret(c, seip, 3, 0, 0, 0, CSRS_MIP, 0x200);
+	}
 	ret(c, end, 3, 0, 0, 0, MRET, 0);
 	guest(c, end + 1);
 }
 
 static void cmd_trap(struct iocheck *c, uint64_t t, uint64_t end, uint32_t cause)
 {
-	m_stretch(c, t, end, 1, cause, SW_CMD, DEV);
+	m_stretch(c, t, end, 1, cause, SW_CMD, DEV, 0);
 }
 
-static void wfi_trap(struct iocheck *c, uint64_t t, uint64_t end)
+static void wfi_trap(struct iocheck *c, uint64_t t, uint64_t end, uint64_t seip)
 {
-	m_stretch(c, t, end, 1, 2, WFI, 0);
+	m_stretch(c, t, end, 1, 2, WFI, 0, seip);
 }
 
-static void poll_trap(struct iocheck *c, uint64_t t, uint64_t end)
+static void poll_trap(struct iocheck *c, uint64_t t, uint64_t end, uint64_t seip)
 {
-	m_stretch(c, t, end, 1, 13, LW_STAT, DEV);
+	m_stretch(c, t, end, 1, 13, LW_STAT, DEV, seip);
 }
 
-static void m_irq(struct iocheck *c, uint64_t t, uint64_t end)
+static void m_irq(struct iocheck *c, uint64_t t, uint64_t end, uint64_t seip)
 {
-	m_stretch(c, t, end, 0, 0, 0, 0);
+	m_stretch(c, t, end, 0, 0, 0, 0, seip);
 }
 
 static void sei(struct iocheck *c, uint64_t t)
@@ -129,7 +137,7 @@ static void t1_mature_maturity(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE);
 	issued(c);
-	m_irq(c, 7010, 7100);
+	m_irq(c, 7010, 7100, 7050);
 	sei(c, 7102);
 	assert_int_equal(iocheck_record(c, &e), 0);
 	assert_int_equal(iocheck_finish(c, true, 8000), 0);
@@ -147,7 +155,7 @@ static void t2_immediate(void **state)
 	guest(c, 900);
 	cmd_trap(c, 1000, 1050, 7);
 	iocheck_host_done(c, 3000);
-	m_irq(c, 3010, 3095);
+	m_irq(c, 3010, 3095, 3090);
 	assert_int_equal(iocheck_record(c, &e), 0);
 }
 
@@ -159,7 +167,7 @@ static void t3_idle(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE);
 	issued(c);
-	wfi_trap(c, 2000, 3100);
+	wfi_trap(c, 2000, 3100, 3060);
 	sei(c, 3102);
 	assert_int_equal(iocheck_record(c, &e), 0);
 }
@@ -172,8 +180,8 @@ static void t4_poll(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE | IOLOG_SP_POLL);
 	issued(c);
-	m_irq(c, 3010, 3040);
-	poll_trap(c, 4000, 4050);
+	m_irq(c, 3010, 3040, 0);
+	poll_trap(c, 4000, 4050, 4020);
 	assert_int_equal(iocheck_record(c, &e), 0);
 }
 
@@ -186,9 +194,9 @@ static void t5_before_host(void **state)
 	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
 	guest(c, 900);
 	cmd_trap(c, 1000, 1050, 15);
-	m_irq(c, 2450, 2550);
+	m_irq(c, 2450, 2550, 2500);
 	iocheck_host_done(c, 3000);
-	expect_fail(c, &e, "before the host disk completed it");
+	expect_fail(c, &e, "before the host disk completed the request");
 	assert_int_equal(c->at, 2500);
 	assert_non_null(strstr(c->why, "seq 1 (READ lba 8 count 8"));
 }
@@ -201,7 +209,7 @@ static void t6_nominal_early(void **state)
 
 	set_policy(c, IOLOG_POL_NOMINAL, 0);
 	issued(c);
-	m_irq(c, 3010, 3100);
+	m_irq(c, 3010, 3100, 3050);
 	expect_fail(c, &e, "before its maturity 7000 (policy nominal)");
 }
 
@@ -213,9 +221,9 @@ static void t7_mature_late(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE);
 	issued(c);
-	m_irq(c, 3010, 3040);
-	wfi_trap(c, 4000, 4050);
-	m_irq(c, 7010, 7100);
+	m_irq(c, 3010, 3040, 0);
+	wfi_trap(c, 4000, 4050, 0);
+	m_irq(c, 7010, 7100, 7050);
 	expect_fail(c, &e, "after the deadline 4100");
 	assert_non_null(strstr(c->why, "first safepoint safepoint-idle 4000"));
 }
@@ -229,14 +237,14 @@ static void t8_busy_stretch(void **state)
 
 	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
 	issued(c);
-	cmd_trap(c, 2900, 3500, 15);   /* some other long trap (a second COMMAND: SEQ 2) */
+	m_stretch(c, 2900, 3500, 1, 15, SW_CMD, DEV, 3450);   /* a long trap (a second COMMAND) */
 	assert_int_equal(iocheck_record(c, &ok), 0);
 	iocheck_free(c);
 	iocheck_init(c, B);
 	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
 	issued(c);
-	m_stretch(c, 2900, 3500, 1, 13, NOP, 0);
-	m_irq(c, 3600, 3700);
+	m_stretch(c, 2900, 3500, 1, 13, NOP, 0, 0);
+	m_irq(c, 3600, 3700, 3650);
 	expect_fail(c, &late, "after the deadline 3500");
 }
 
@@ -248,7 +256,7 @@ static void t9_idle_no_excuse(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE);
 	issued(c);
-	wfi_trap(c, 2000, 5000);
+	wfi_trap(c, 2000, 5000, 4500);
 	expect_fail(c, &e, "after the deadline 3100");
 }
 
@@ -261,7 +269,7 @@ static void t10_seq(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE);
 	issued(c);
-	m_irq(c, 7010, 7100);
+	m_irq(c, 7010, 7100, 7050);
 	expect_fail(c, &e2, "names a SEQ never issued (1 COMMAND writes");
 	c->err = 0;
 	assert_int_equal(iocheck_record(c, &e), 0);
@@ -276,7 +284,7 @@ static void t11_issue_cycle(void **state)
 
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_IDLE);
 	issued(c);
-	m_irq(c, 7010, 7100);
+	m_irq(c, 7010, 7100, 7050);
 	expect_fail(c, &e, "outside the hypervisor's handling of the COMMAND write (M-mode 1000..1050)");
 }
 
@@ -289,7 +297,7 @@ static void t12_reason(void **state)
 
 	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
 	issued(c);
-	m_irq(c, 3010, 3100);
+	m_irq(c, 3010, 3100, 3050);
 	expect_fail(c, &e, "reason maturity is not allowed under policy immediate");
 	c->err = 0;
 	set_policy(c, IOLOG_POL_MATURE, IOLOG_SP_POLL);
@@ -305,7 +313,7 @@ static void t13_sei_early(void **state)
 	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
 	issued(c);
 	sei(c, 3050);
-	m_irq(c, 3080, 3100);
+	m_irq(c, 3080, 3100, 3095);
 	expect_fail(c, &e, "the guest took a supervisor external interrupt at 3050");
 }
 
@@ -358,16 +366,49 @@ static void t17_classify(void **state)
 	struct iocheck *c = *state;
 
 	guest(c, 10);
-	m_stretch(c, 100, 150, 1, 15, SW_CMD, DEV + 4);                  /* sw to LBA+... no */
-	m_stretch(c, 200, 250, 1, 15, SW_CMD & ~(7u << 12), DEV);        /* sb to COMMAND */
-	m_stretch(c, 300, 350, 1, 13, LW_STAT, DEV + 4);                 /* lw of ERROR+... */
-	m_stretch(c, 400, 450, 1, 2, NOP, 0);                            /* other illegal */
+	m_stretch(c, 100, 150, 1, 15, SW_CMD, DEV + 4, 0);                  /* sw to LBA+... no */
+	m_stretch(c, 200, 250, 1, 15, SW_CMD & ~(7u << 12), DEV, 0);        /* sb to COMMAND */
+	m_stretch(c, 300, 350, 1, 13, LW_STAT, DEV + 4, 0);                 /* lw of ERROR+... */
+	m_stretch(c, 400, 450, 1, 2, NOP, 0, 0);                            /* other illegal */
 	assert_int_equal(c->nissue, 0);
 	for (size_t i = 0; i < c->nspan; i++)
 		assert_int_equal(c->span[i].kind, IOCK_OTHER);
 	assert_int_equal(c->span[1].start, 100);
 	assert_int_equal(c->span[1].end, 150);
 	assert_int_equal(iocheck_bound(3), IOCHECK_BOUND_BASE + 3 * IOCHECK_BOUND_PER_LAT);
+}
+
+/* 18: a logged delivery with no mip.SEIP write behind it, or one in a later stretch. */
+static void t18_no_seip(void **state)
+{
+	struct iocheck *c = *state;
+	struct iolog_event e = ev(1, IOLOG_IMMEDIATE, 1010, 3020, 7000, 3020);
+
+	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
+	issued(c);
+	m_irq(c, 3010, 3040, 0);
+	m_irq(c, 3100, 3200, 3150);
+	expect_fail(c, &e, "logged as delivered at 3020, but the hypervisor raised no mip.SEIP then (none in that M-mode stretch)");
+}
+
+/* 19: the rules apply to the observed mip.SEIP write, not to the logged cycle. */
+static void t19_observed(void **state)
+{
+	struct iocheck *c = *state;
+	struct iolog_event e = ev(1, IOLOG_MATURITY, 1010, 3020, 7000, 6995);
+
+	set_policy(c, IOLOG_POL_NOMINAL, 0);
+	issued(c);
+	m_irq(c, 6990, 7100, 7050);   /* logged at the timer's entry, raised after maturity: fine */
+	assert_int_equal(iocheck_record(c, &e), 0);
+	assert_int_equal(c->delay_busy_max, 50);   /* in M already when it fell due */
+	iocheck_free(c);
+	iocheck_init(c, B);
+	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
+	e = ev(1, IOLOG_IMMEDIATE, 1010, 3005, 7000, 3005);
+	issued(c);
+	m_irq(c, 3004, 3300, 3250);   /* logged early, raised 250 after the host: B is 100 */
+	expect_fail(c, &e, "mip.SEIP raised at 3250, after the deadline 3100");
 }
 
 int main(void)
@@ -390,6 +431,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t15_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(t16_log_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(t17_classify, setup, teardown),
+		cmocka_unit_test_setup_teardown(t18_no_seip, setup, teardown),
+		cmocka_unit_test_setup_teardown(t19_observed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,7 +89,15 @@ static void t1_not_set_up(void **state)
 
 	assert_int_equal(iolog_poll(&x->l, &x->ram, count_cb, x), 0);
 	assert_false(x->l.started);
+	put_header(x, IOLOG_MAGIC, IOLOG_CAP, 0, 0);   /* static initialiser, no policy yet */
+	assert_int_equal(iolog_poll(&x->l, &x->ram, count_cb, x), 0);
+	assert_false(x->l.started);
 	assert_int_equal(iolog_check(&x->l), 0);
+	put_header(x, IOLOG_MAGIC, IOLOG_CAP, IOLOG_POL_MATURE, 1);
+	assert_int_equal(iolog_poll(&x->l, &x->ram, count_cb, x), 0);
+	assert_true(x->l.started);
+	put_header(x, IOLOG_MAGIC, IOLOG_CAP, 0, 1);   /* once set up, policy 0 is corrupt */
+	assert_int_equal(iolog_poll(&x->l, &x->ram, count_cb, x), -EINVAL);
 }
 
 /* 2: latencies are exact: p50/p99 nearest rank and the mean over delivered records only. */
