@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """hv.py: the hypervisor suite: build/boot.elf, workloads x pt= modes with audit=1 on
-build/umbra-iss and build/umbra (in lockstep), the same image on QEMU, and the bad-input cases.
+build/umbra-iss and build/umbra (in lockstep), the same image on QEMU, and the bad-input cases;
+the disk workloads (docs/io.md) x irq= policies, their io.* accounting, legacy's lost
+completions, the bad-command self-test and the disk image afterwards.
 
 Each case prints 'PASS name' or 'FAIL name: why' plus the command that reproduces it;
 the last line is 'N passed, N failed'.
@@ -23,6 +25,13 @@ WORKS = ["ptemod n=32 batch=4", "pgfault n=16", "forkwait n=3", "compute n=3"]
 # tick= cases: the guest's periodic timer while processes run (interrupts under shadow paging)
 MODES = ["native", "wp", "oos", "gwb"]
 NO_GWB = "no GWB on this machine"
+# the disk workloads, small: each under every irq= policy (docs/io.md §2, §6)
+DISK_WORKS = ["diskseq n=4", "diskrand n=4", "legacy n=4", "diskbad", "mix n=2"]
+POLICIES = ["immediate", "nominal", "mature"]
+# legacy's window W=5000 exceeds the host disk's latency for 4 KiB (about 2,500-3,000 cycles),
+# and stays below the shortest nominal latency with the default dseek/drot/dxfer (6,200)
+DISKBAD_REJECTED = 15
+IMG_MB = 64
 
 
 class Case:
@@ -30,17 +39,32 @@ class Case:
         self.name, self.cmd, self.check, self.stats = name, cmd, check, stats
 
 
-def sim_cmd(sim, bootargs, elf, stats):
+def sim_cmd(sim, bootargs, elf, stats, disk=None):
     """build/umbra runs in lockstep: the reference model checks every retirement and GWB record."""
     lock = ["--lockstep"] if os.path.basename(sim) == "umbra" else []
-    return [sim, "--quiet"] + lock + ["--max-cycles", "60000000", "--stats", stats,
-                                      "--bootargs", bootargs, elf]
+    img = ["--disk", disk] if disk else []
+    return [sim, "--quiet"] + lock + img + ["--max-cycles", "60000000", "--stats", stats,
+                                            "--bootargs", bootargs, elf]
 
 
-def qemu_cmd(bootargs, elf):
+def qemu_cmd(bootargs, elf, disk=None):
+    img = ["-drive", "file=%s,if=none,format=raw,id=d0" % disk, "-device",
+           "virtio-blk-device,drive=d0", "-global", "virtio-mmio.force-legacy=false"] if disk else []
     return ["qemu-system-riscv32", "-machine", "virt", "-bios", "none", "-m", "128M",
             "-cpu", QEMU_CPU, "-kernel", elf, "-append", bootargs, "-nographic",
-            "-monitor", "none", "-serial", "stdio"]
+            "-monitor", "none", "-serial", "stdio"] + img
+
+
+def zero_image(path):
+    with open(path, "wb") as f:
+        f.truncate(IMG_MB << 20)
+
+
+def arg(bootargs, key, default=None):
+    for a in bootargs.split():
+        if a.startswith(key + "="):
+            return a.split("=", 1)[1]
+    return default
 
 
 def mode_of(bootargs):
@@ -122,6 +146,80 @@ def expect_ticks(bootargs):
     return check
 
 
+def expect_io(bootargs, image=None):
+    """A disk workload (docs/io.md): PASS, and the io.* accounting of its irq= policy."""
+    work, policy = arg(bootargs, "work"), arg(bootargs, "irq", "mature")
+    safepoints = arg(bootargs, "safepoint", "idle").split(",")
+    ok = expect_pass(bootargs)
+
+    def check(rc, out, st):
+        why = ok(rc, out, st)
+        if why is None and image is not None:
+            # the image afterwards: every written sector holds the pattern, the rest is zero
+            import io_image
+            why = io_image.check(image, work, int(arg(bootargs, "n", 64)), int(arg(bootargs, "sectors", 8)),
+                                 int(arg(bootargs, "dseed", 1)))
+        if why is not None or st is None:
+            return why
+        req, done = st.get("io.requests", -1), st.get("io.completions", -2)
+        if req != done or req <= 0:
+            return "io.requests %s != io.completions %s" % (req, done)
+        parts = ["io.delivered_immediate", "io.delivered_mature", "io.delivered_safepoint"]
+        if sum(st.get(k, 0) for k in parts) != done:
+            return "deliveries %s do not sum to io.completions %s" % ([st.get(k) for k in parts], done)
+        if st.get("io.delivered_safepoint_idle", 0) + st.get("io.delivered_safepoint_poll", 0) != \
+                st.get("io.delivered_safepoint", 0):
+            return "io.delivered_safepoint != idle + poll"
+        if policy == "immediate" and st.get("io.delivered_immediate") != done:
+            return "irq=immediate delivered %s of %s immediately" % (st.get("io.delivered_immediate"), done)
+        if policy == "nominal" and st.get("io.delivered_mature") != done:
+            return "irq=nominal delivered %s of %s at maturity" % (st.get("io.delivered_mature"), done)
+        if policy == "mature" and "idle" in safepoints and work in ("diskseq", "diskrand", "legacy") and \
+                st.get("io.delivered_safepoint_idle", 0) == 0:
+            return "irq=mature safepoint=idle: no completion delivered at an idle safepoint"
+        hist = sum(v for k, v in st.items() if k.startswith("io.latency_hist."))
+        if hist != done:
+            return "io.latency_hist.* holds %s requests, io.completions %s" % (hist, done)
+        lost = st.get("io.lost_completions", -1)
+        if work == "legacy":
+            if st.get("work.lost_completions") != lost:
+                return "work.lost_completions %s != io.lost_completions %s" % (
+                    st.get("work.lost_completions"), lost)
+            if policy == "immediate" and lost <= 0:
+                return "legacy under irq=immediate with W above the host latency lost nothing"
+            if policy != "immediate" and lost != 0:
+                return "legacy under irq=%s lost %s completions" % (policy, lost)
+        elif lost != 0:
+            return "io.lost_completions %s outside legacy" % lost
+        if work == "diskbad":
+            if st.get("io.rejected") != DISKBAD_REJECTED:
+                return "io.rejected %s, the self-test makes %d bad commands" % (st.get("io.rejected"),
+                                                                               DISKBAD_REJECTED)
+        else:
+            if st.get("io.rejected", 0) != 0:
+                return "io.rejected %s in a workload of good commands" % st.get("io.rejected")
+            if st.get("work.ops", 0) <= 0 or st.get("work.ops_per_sec", 0) <= 0:
+                return "work.ops / work.ops_per_sec missing"
+            if work in ("diskseq", "diskrand", "legacy") and \
+                    st.get("work.bytes") != st["work.ops"] * 512 * int(arg(bootargs, "sectors", 8)):
+                return "work.bytes %s != work.ops x request bytes" % st.get("work.bytes")
+        return None
+    return check
+
+
+def expect_qemu_io(bootargs):
+    """QEMU has no timing: pass/fail and the guest's own checks only."""
+    ok = expect_pass(bootargs)
+
+    def check(rc, out, st):
+        why = ok(rc, out, st)
+        if why is None and arg(bootargs, "work") in ("diskseq", "diskrand", "legacy") and \
+                " requests, " not in out:
+            why = "no request count on the console"
+        return why
+    return check
+
+
 def expect_fail(code, text):
     def check(rc, out, st):
         if rc != code:
@@ -149,8 +247,38 @@ def cases(args, tmp):
             ba = "pt=%s audit=1 tick=300 work=forkwait n=3" % m
             st = os.path.join(tmp, "umbra-tick-%s.json" % m)
             out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st), expect_ticks(ba), st))
+    # the disk workloads x irq= policies: pt=gwb audit=1 on both sims (umbra in lockstep)
+    for s in args.sims:
+        if s not in sims:
+            continue
+        for w in DISK_WORKS:
+            for pol in POLICIES:
+                ba = "pt=gwb audit=1 irq=%s work=%s" % (pol, w)
+                st = os.path.join(tmp, "%s-io-%s-%s.json" % (s, pol, w.split()[0]))
+                out.append(Case("%s %s" % (s, ba), sim_cmd(sims[s], ba, args.elf, st), expect_io(ba), st))
+    if "umbra" in args.sims:
+        # native and wp samples, the poll safepoint, and the image afterwards
+        for n, ba in enumerate(["pt=native irq=mature work=diskseq n=4",
+                                "pt=native irq=immediate work=legacy n=4",
+                                "pt=native irq=mature safepoint=poll work=diskbad",
+                                "pt=wp audit=1 irq=nominal work=diskrand n=4 dseed=9",
+                                "pt=wp audit=1 irq=mature safepoint=idle,poll work=legacy n=4",
+                                "pt=oos audit=1 irq=mature work=mix n=2"]):
+            st = os.path.join(tmp, "umbra-io-%d.json" % n)
+            out.append(Case("umbra %s" % ba, sim_cmd(sims["umbra"], ba, args.elf, st), expect_io(ba), st))
+        for n, ba in enumerate(["pt=gwb audit=1 irq=mature work=diskseq n=6 sectors=16",
+                                "pt=native irq=immediate work=diskrand n=6 sectors=2 dseed=1234"]):
+            st, img = os.path.join(tmp, "umbra-img-%d.json" % n), os.path.join(tmp, "umbra-%d.img" % n)
+            zero_image(img)
+            out.append(Case("umbra --disk IMG %s (image checked)" % ba,
+                            sim_cmd(sims["umbra"], ba, args.elf, st, img), expect_io(ba, img), st))
     if "iss" in args.sims:
         sim = sims["iss"]
+        for n, ba in enumerate(["pt=oos audit=1 irq=mature work=diskrand n=8 sectors=1 dseed=5"]):
+            st, img = os.path.join(tmp, "iss-img-%d.json" % n), os.path.join(tmp, "iss-%d.img" % n)
+            zero_image(img)
+            out.append(Case("iss --disk IMG %s (image checked)" % ba, sim_cmd(sim, ba, args.elf, st, img),
+                            expect_io(ba, img), st))
         bad = [
             ("pt=bogus work=compute", expect_fail(2, "hv: error: unknown pt= mode")),
             ("pt=wp audit=2 work=compute", expect_fail(2, "hv: error: audit= takes 0 or 1")),
@@ -166,6 +294,25 @@ def cases(args, tmp):
              expect_fail(5, "hv: error: audit: spte disagrees with its gpte")),
             ("pt=gwb audit=1 audit_selftest=1 work=ptemod n=4",
              expect_fail(5, "hv: error: audit: spte disagrees with its gpte")),
+            # the disk's options (docs/io.md §2) and the disk workloads' own
+            ("pt=wp irq=bogus work=diskseq", expect_fail(2, "hv: error: unknown irq= policy")),
+            ("pt=wp irq= work=diskseq", expect_fail(2, "hv: error: unknown irq= policy")),
+            ("pt=native safepoint=idle,bogus work=diskseq",
+             expect_fail(2, "hv: error: safepoint= takes idle, poll")),
+            ("pt=native safepoint=none,idle work=diskseq",
+             expect_fail(2, "hv: error: safepoint= takes idle, poll")),
+            ("pt=gwb dseek=abc work=diskseq", expect_fail(2, "hv: error: dseek= takes cycles")),
+            ("pt=oos drot=100000001 work=diskseq", expect_fail(2, "hv: error: drot= takes cycles")),
+            ("pt=native dxfer=-1 work=diskseq", expect_fail(2, "hv: error: dxfer= takes cycles")),
+            ("pt=wp work=diskseq sectors=0", expect_fail(3, "guest: FAIL sectors= takes")),
+            ("pt=wp work=diskrand sectors=129", expect_fail(3, "guest: FAIL sectors= takes")),
+            ("pt=native work=legacy W=x", expect_fail(3, "guest: FAIL W= takes")),
+            ("pt=native work=legacy W=100000001", expect_fail(3, "guest: FAIL W= takes")),
+            ("pt=native work=diskrand dseed=-3", expect_fail(3, "guest: FAIL dseed= takes")),
+            ("pt=native work=diskseq n=0", expect_fail(3, "guest: FAIL n= takes")),
+            ("pt=native work=diskseq n=100000 sectors=128",
+             expect_fail(3, "guest: FAIL the requests do not fit on the disk")),
+            ("pt=native work=diskrand n=5000", expect_fail(3, "guest: FAIL diskrand: n= is at most")),
             # a full log every few stores: GWB-full traps, drains, re-executed stores
             ("pt=gwb gwbcap=2 audit=1 work=ptemod n=24 batch=8", expect_full("pt=gwb work=ptemod")),
         ]
@@ -192,6 +339,15 @@ def cases(args, tmp):
             out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_pass(ba)))
         ba = "pt=gwb work=ptemod"
         out.append(Case("qemu %s" % ba, qemu_cmd(ba, args.elf), expect_fail(4, NO_GWB)))
+        # the disk workloads with QEMU's virtio-blk attached (no timing there: pass/fail)
+        for n, ba in enumerate(["pt=native irq=immediate work=diskseq n=4",
+                                "pt=wp audit=1 irq=nominal work=diskrand n=4",
+                                "pt=oos audit=1 irq=mature work=legacy n=4",
+                                "pt=native irq=mature safepoint=idle,poll work=diskbad",
+                                "pt=wp audit=1 irq=mature work=mix n=2"]):
+            img = os.path.join(tmp, "qemu-%d.img" % n)
+            zero_image(img)
+            out.append(Case("qemu (disk) %s" % ba, qemu_cmd(ba, args.elf, img), expect_qemu_io(ba)))
     return out
 
 
@@ -222,6 +378,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=120)
     args = ap.parse_args()
     args.sims = args.sims.split(",")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     if not os.path.exists(args.elf):
         print("hv.py: %s does not exist (make build)" % args.elf, file=sys.stderr)
         return 2

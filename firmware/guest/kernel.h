@@ -30,6 +30,9 @@ _Static_assert(sizeof(struct kframe) == 144, "kframe layout");
 #define SYS_WAIT 3
 #define SYS_PUTC 4
 #define SYS_REPORT 5 /* a0/a1: a 64-bit value for the kernel to check */
+#define SYS_DISK 6   /* a0 command, a1 LBA, a2 sectors (1..8), a3 buffer in one page: a0 = STATUS, a1 = ERROR */
+#define MIX_LBA_A 65536u /* mix: the two disk processes' regions */
+#define MIX_LBA_B 98304u
 
 /* console and end of run */
 void kputs(const char *s);
@@ -116,7 +119,8 @@ struct disk_params {
 int work_disk(uint32_t work_id, const struct disk_params *p, uint64_t *cycles);
 uint32_t disk_pattern(uint32_t lba, uint32_t i, uint32_t dseed);
 int work_ptemod(uint32_t n, uint32_t batch, uint64_t *cycles); /* 0 pass; cycles of the loop */
-void user_main(uint32_t work_id, uint32_t n); /* U-mode (user.c) */
+void user_main(uint32_t work_id, uint32_t n, uint32_t dseed); /* U-mode (user.c) */
+extern uint32_t mix_dseed;
 void work_done(uint32_t work_id, uint32_t n, int exit_code, uint64_t cycles) __attribute__((noreturn));
 
 static inline uint32_t rdcycle32(void)

@@ -143,6 +143,8 @@ void kmain(uint32_t hartid, const void *fdt)
 		id = WORK_LEGACY, n = 32;
 	else if (str_eq(work, "diskbad"))
 		id = WORK_DISKBAD, n = 1;
+	else if (str_eq(work, "mix"))
+		id = WORK_MIX, n = 8;
 	else
 		kpanic("unknown work= (ptemod, pgfault, forkwait, compute, diskseq, diskrand, legacy, diskbad, mix)", 0);
 	rc = bootarg_get_u32(args, "n", &n);
@@ -167,6 +169,8 @@ void kmain(uint32_t hartid, const void *fdt)
 		kpanic("W= takes cycles in 0..100000000", dp.window);
 	if (id == WORK_DISKRAND && n > 4096)
 		kpanic("diskrand: n= is at most 4096", n);
+	if (id == WORK_MIX && n > 4096)
+		kpanic("mix: n= is at most 4096", n);
 
 	kputs("guest: work=");
 	kputs(work);
@@ -194,6 +198,11 @@ void kmain(uint32_t hartid, const void *fdt)
 		dp.n = n;
 		r = work_disk(id, &dp, &cycles);
 		work_done(id, n, r, cycles ? cycles : 1);
+	}
+	if (id == WORK_MIX) {
+		if (disk_init())
+			kpanic("no legacy disk at 0x1000f000 (MAGIC)", 0);
+		mix_dseed = dp.dseed;
 	}
 	proc_run_init(id, n);
 }

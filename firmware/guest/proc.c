@@ -6,23 +6,32 @@
  *  1. Exactly one process is RUNNING while U-mode runs; its saved frame is stale, the live
  *     one is on the kernel stack. A switch copies the live frame out and the next one in.
  *  2. A process is scheduled only at a syscall (no preemption): fork returns to the parent,
- *     wait and exit give the hart to another runnable process.
+ *     wait, exit and disk I/O give the hart to another runnable process. With none
+ *     runnable but some blocked on the disk, the kernel idles: WFI with interrupts taken
+ *     between WFIs, until a completion makes a process runnable.
  *  3. exit frees the address space at once; the zombie keeps only its exit code until its
  *     parent's wait reaps it.
+ *  4. The disk serves one request at a time: a BLOCKED process either owns the request in
+ *     flight (io_cur) or waits in the FIFO ioq. Its completion writes its saved frame's
+ *     a0/a1, so a frame is saved before the hart can idle and never copied over after.
  */
 
 #define NPROC 16
-enum pstate { P_FREE, P_RUNNABLE, P_RUNNING, P_WAITING, P_ZOMBIE };
+enum pstate { P_FREE, P_RUNNABLE, P_RUNNING, P_WAITING, P_ZOMBIE, P_BLOCKED };
 
 struct proc {
 	enum pstate state;
 	uint32_t pid, parent, root;
 	int exit_code;
+	uint32_t io_cmd, io_lba, io_count, io_dma; /* the disk request it is blocked on */
 	struct kframe tf;
 };
 
 static struct proc procs[NPROC];
 static struct proc *cur;
+static struct proc *io_cur, *ioq[NPROC]; /* rule 4 */
+static uint32_t ioq_head, ioq_n, io_ops;
+uint32_t mix_dseed;
 static uint32_t next_pid = 1, init_work, init_n;
 static uint64_t init_t0;
 uint64_t user_report;
@@ -87,21 +96,101 @@ static void init_exited(int code)
 	}
 	if (frames_free() == 0)
 		code = 22;
+	if (init_work == WORK_MIX) {
+		kstat("work.ops", io_ops);
+		kstat("work.bytes", (uint64_t)io_ops * 8u * 512u);
+		kstat("work.ops_per_sec", cycles ? (uint64_t)io_ops * 100000000ull / cycles : 0);
+		kstat("work.irqs", disk_irqs);
+		kstat("work.lost_completions", disk_lost);
+		if (code == 0 && (io_ops != 4 * init_n || disk_lost))
+			code = 23; /* two processes, n writes and n reads each */
+	}
 	kstat("work.faults", user_faults);
 	work_done(init_work, init_n, code, cycles);
 }
 
+/* Rules 2 and 4: save the live frame once, then run the next runnable process, idling meanwhile. */
 static void schedule(struct kframe *f)
 {
-	for (uint32_t k = 1; k <= NPROC; k++) {
-		struct proc *p = &procs[(uint32_t)(cur - procs + k) % NPROC];
+	uint32_t from = cur ? (uint32_t)(cur - procs) : 0;
 
-		if (p->state == P_RUNNABLE) {
-			switch_to(f, p);
-			return;
+	if (cur && cur->state != P_FREE && cur->state != P_ZOMBIE)
+		copy_frame(&cur->tf, f);
+	for (;;) {
+		for (uint32_t k = 1; k <= NPROC; k++) {
+			struct proc *p = &procs[(from + k) % NPROC];
+
+			if (p->state == P_RUNNABLE) {
+				cur = p;
+				p->state = P_RUNNING;
+				copy_frame(f, &p->tf);
+				satp_switch(p->root);
+				return;
+			}
 		}
+		if (!io_cur)
+			kpanic("no runnable process", cur ? cur->pid : 0);
+		/* idle: S-mode runs with SIE=0; WFI, then a window to take what woke it */
+		__asm__ volatile("wfi");
+		kcsr_set(sstatus, MSTATUS_SIE);
+		kcsr_clear(sstatus, MSTATUS_SIE);
 	}
-	kpanic("no runnable process", cur ? cur->pid : 0);
+}
+
+/* ---- disk I/O by syscall (rule 4) ---- */
+
+static void io_issue(struct proc *p);
+
+/* In the S external interrupt: the request of ctx finished. */
+static void io_done(void *ctx, uint32_t status, uint32_t error)
+{
+	struct proc *p = ctx;
+
+	p->tf.regs[10] = status;
+	p->tf.regs[11] = error;
+	p->state = P_RUNNABLE;
+	io_cur = 0;
+	io_ops++;
+	if (ioq_n) {
+		struct proc *next = ioq[ioq_head];
+
+		ioq_head = (ioq_head + 1) % NPROC;
+		ioq_n--;
+		io_issue(next);
+	}
+}
+
+static void io_issue(struct proc *p)
+{
+	io_cur = p;
+	disk_start(p->io_cmd, p->io_lba, p->io_count, p->io_dma, io_done, p);
+}
+
+/* a0 = command, a1 = LBA, a2 = sectors (1..8), a3 = buffer va inside one user page. */
+static void sys_disk(struct kframe *f)
+{
+	uint32_t cmd = f->regs[10], count = f->regs[12], va = f->regs[13], *slot;
+
+	if ((cmd != DISK_READ && cmd != DISK_WRITE) || count == 0 || count > 8 || (va & 3u) ||
+	    (va & (PAGE_SIZE - 1)) + count * 512u > PAGE_SIZE ||
+	    !(slot = pte_lookup(cur->root, va, 0)) || !(*slot & PTE_V) || !(*slot & PTE_U) ||
+	    (cmd == DISK_READ && !(*slot & PTE_W))) {
+		f->regs[10] = (uint32_t)-1;
+		return;
+	}
+	cur->io_cmd = cmd;
+	cur->io_lba = f->regs[11];
+	cur->io_count = count;
+	cur->io_dma = (pte_ppn(*slot) << PAGE_SHIFT) | (va & (PAGE_SIZE - 1));
+	cur->state = P_BLOCKED;
+	copy_frame(&cur->tf, f); /* rule 4: saved before the request can complete */
+	if (!io_cur) {
+		io_issue(cur);
+	} else {
+		ioq[(ioq_head + ioq_n) % NPROC] = cur;
+		ioq_n++;
+	}
+	schedule(f);
 }
 
 static void sys_exit(struct kframe *f, int code)
@@ -223,6 +312,9 @@ void ktrap(struct kframe *f)
 		case SYS_REPORT:
 			user_report = ((uint64_t)f->regs[11] << 32) | f->regs[10];
 			break;
+		case SYS_DISK:
+			sys_disk(f);
+			break;
 		default:
 			f->regs[10] = (uint32_t)-1;
 			break;
@@ -256,6 +348,7 @@ void proc_run_init(uint32_t work_id, uint32_t n)
 	p->tf.regs[2] = UVA_STACK_TOP;
 	p->tf.regs[10] = work_id;
 	p->tf.regs[11] = n;
+	p->tf.regs[12] = mix_dseed;
 	p->tf.sepc = (uint32_t)user_main;
 	p->tf.sstatus = (kcsr_read(sstatus) & ~(MSTATUS_SPP | MSTATUS_SIE)) | MSTATUS_SPIE;
 	cur = 0;
