@@ -69,14 +69,15 @@ static void push_u64(struct iocheck *c, uint64_t **a, size_t *n, size_t *cap, ui
 	(*a)[(*n)++] = v;
 }
 
-static void push_span(struct iocheck *c, uint64_t start, uint8_t kind, bool irq)
+static void push_span(struct iocheck *c, uint64_t start, uint8_t kind, bool irq, uint32_t cause,
+		      uint32_t insn)
 {
 	if (grow(&c->span, &c->cap_span, c->nspan, sizeof(*c->span))) {
 		fail(c, start, "out of memory for the checker's observations");
 		return;
 	}
 	c->span[c->nspan++] = (struct iocheck_span){ .start = start, .end = OPEN, .kind = kind,
-						     .irq = irq };
+						     .irq = irq, .cause = cause, .insn = insn };
 }
 
 int iocheck_init(struct iocheck *c, uint64_t bound)
@@ -84,7 +85,7 @@ int iocheck_init(struct iocheck *c, uint64_t bound)
 	memset(c, 0, sizeof(*c));
 	c->bound = bound;
 	c->in_m = true;   /* the hart boots in M-mode */
-	push_span(c, 0, IOCK_OTHER, false);
+	push_span(c, 0, IOCK_OTHER, false, 0, 0);
 	return c->err;
 }
 
@@ -189,7 +190,8 @@ void iocheck_retire(struct iocheck *c, const struct iocheck_ret *r)
 			uint64_t start = c->prev_trap ? c->prev_cycle : r->cycle;
 			uint8_t kind = c->prev_trap ? c->prev_kind : IOCK_OTHER;
 
-			push_span(c, start, kind, !c->prev_trap);
+			push_span(c, start, kind, !c->prev_trap, c->prev_trap ? c->prev_cause : 0,
+				  c->prev_trap ? c->prev_insn : 0);
 			if (kind == IOCK_ISSUE)
 				push_issue(c, start);
 			c->in_m = true;
@@ -206,6 +208,8 @@ void iocheck_retire(struct iocheck *c, const struct iocheck_ret *r)
 		c->sei_traps++;
 	}
 	c->prev_trap = r->trap;
+	c->prev_cause = r->cause;
+	c->prev_insn = r->insn;
 	c->prev_kind = classify(r);
 	c->prev_cycle = r->cycle;
 }
@@ -380,8 +384,11 @@ static int check_delivery(struct iocheck *c, const struct iolog_event *e, const 
 		busy = NULL;
 	if (d > base && !busy && d - base > c->delay_max)
 		c->delay_max = d - base;   /* the delivery path alone: what B must cover */
-	if (d > base && busy && d - base > c->delay_busy_max)
+	if (d > base && busy && d - base > c->delay_busy_max) {
 		c->delay_busy_max = d - base;
+		c->busy_cause = busy->cause;
+		c->busy_insn = busy->insn;
+	}
 	if (d > dl)
 		return fail(c, d, "%s: mip.SEIP raised at %llu, after the deadline %llu (policy %s: host "
 			    "completion %llu, maturity %llu, first safepoint %s %llu, B %llu%s)", rec,

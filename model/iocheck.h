@@ -41,6 +41,7 @@ struct iocheck_span {
 	uint64_t start, end;     /* end = UINT64_MAX while open */
 	uint8_t kind;
 	uint8_t irq;             /* entered by an interrupt (else by the S/U trap before it) */
+	uint32_t cause, insn;    /* of the trap that entered it (0, 0 for an interrupt) */
 };
 
 /*
@@ -83,12 +84,14 @@ struct iocheck {
 	bool in_m;               /* the hart runs in M (boot starts there) */
 	bool prev_trap;          /* the previous S/U retirement trapped */
 	uint8_t prev_kind;
+	uint32_t prev_cause, prev_insn;
 	uint64_t prev_cycle;
 
 	uint64_t records, delivered, by_reason[IOLOG_NREASONS], sei_traps;
 	uint64_t delay_max;      /* largest delivered - due (rule 4 without B), the hart in S/U or
 				  * an emulated WFI when it fell due: the delivery path itself */
 	uint64_t delay_busy_max; /* the same for the hart already busy in M when it fell due */
+	uint32_t busy_cause, busy_insn;   /* the trap that opened that stretch */
 	int err;                 /* rule 5 */
 	uint64_t at;
 	char why[1024];

@@ -837,6 +837,8 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 		stats_put_u64(&s->stats, "iocheck.violations", s->ck->err ? 1 : 0);
 		stats_put_u64(&s->stats, "iocheck.delay_max_cycles", s->ck->delay_max);
 		stats_put_u64(&s->stats, "iocheck.delay_busy_max_cycles", s->ck->delay_busy_max);
+		stats_put_u64(&s->stats, "iocheck.delay_busy_trap_cause", s->ck->busy_cause);
+		stats_put_u64(&s->stats, "iocheck.delay_busy_trap_insn", s->ck->busy_insn);
 	}
 	machine_put_guest_stats(&s->stats, &s->ram, &s->img, stderr, PROG);
 	rc = stats_close_file(&s->stats);

@@ -211,6 +211,19 @@ def discussion(res, quick):
     return out
 
 
+CSR_NAMES = {0x100: "sstatus", 0x104: "sie", 0x105: "stvec", 0x141: "sepc", 0x144: "sip", 0x180: "satp"}
+
+
+def insn_name(insn):
+    """' (a write of CSR satp)' for a CSR instruction, else ''."""
+    if insn & 0x7f == 0x73 and (insn >> 12) & 7 in (1, 2, 3, 5, 6, 7):
+        csr = insn >> 20
+        return " (a write of CSR %s)" % CSR_NAMES.get(csr, "0x%03x" % csr)
+    if insn == 0x12000073 or (insn & 0xfe007fff) == 0x12000073:
+        return " (sfence.vma)"
+    return ""
+
+
 def write_json(path, res, quick):
     bars, p99 = [], []
     for wname, _ in workloads(quick):
@@ -301,6 +314,16 @@ def main():
            "when it fell due, which is the path B is for):" % (
                fmt(b_base), fmt(b_lat), fmt(b1), fmt(b3)), ""]
     md += blines
+    busy = max((st for st in res.values() if ok(st)), key=lambda st: st.get("iocheck.delay_busy_max_cycles", 0),
+               default=None)
+    if busy and busy.get("iocheck.delay_busy_max_cycles"):
+        md += ["", "The right-hand column is what the rule about busy M-mode stretches allows beyond "
+               "B: the longest, %s cycles (`%s`), waited for a stretch the guest opened with a trap of "
+               "cause %d, instruction 0x%08x%s, that the hypervisor handles with interrupts off; it "
+               "delivered on its way out." % (
+                   fmt(busy["iocheck.delay_busy_max_cycles"]), busy.get("bootargs", "?"),
+                   busy.get("iocheck.delay_busy_trap_cause", 0), busy.get("iocheck.delay_busy_trap_insn", 0),
+                   insn_name(busy.get("iocheck.delay_busy_trap_insn", 0)))]
     md += ["", "Largest delivery-path delay: %s; B over it: %s." % (
         ", ".join("%s cycles at latency %d" % (fmt(v), k) for k, v in sorted(worst.items())) or "—",
         ", ".join(margins) or "—"), ""]

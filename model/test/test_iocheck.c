@@ -239,6 +239,9 @@ static void t8_busy_stretch(void **state)
 	issued(c);
 	m_stretch(c, 2900, 3500, 1, 15, SW_CMD, DEV, 3450);   /* a long trap (a second COMMAND) */
 	assert_int_equal(iocheck_record(c, &ok), 0);
+	assert_int_equal(c->delay_busy_max, 450);   /* due at 3000 inside that stretch */
+	assert_int_equal(c->busy_cause, 15);
+	assert_int_equal(c->busy_insn, SW_CMD);
 	iocheck_free(c);
 	iocheck_init(c, B);
 	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
