@@ -254,13 +254,29 @@ static bool sp_enabled(const struct iocheck *c, uint8_t kind)
 	       (kind == IOCK_POLL && (c->safepoints & IOLOG_SP_POLL));
 }
 
+/* Index of the first stretch that ends at or after t (stretches never overlap). */
+static size_t first_span_from(const struct iocheck *c, uint64_t t)
+{
+	size_t lo = 0, hi = c->nspan;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->span[mid].start <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && c->span[lo - 1].end >= t ? lo - 1 : lo;
+}
+
 /* Rule 4: the first enabled safepoint at or after h, up to limit; OPEN if none. */
 static uint64_t first_safepoint(const struct iocheck *c, uint64_t h, uint64_t limit,
 				const char **what)
 {
 	size_t i;
 
-	for (i = 0; i < c->nspan && c->span[i].start <= limit; i++) {
+	for (i = first_span_from(c, h); i < c->nspan && c->span[i].start <= limit; i++) {
 		const struct iocheck_span *sp = &c->span[i];
 
 		if (sp->end < h || !sp_enabled(c, sp->kind))
@@ -402,6 +418,28 @@ static int check_delivery(struct iocheck *c, const struct iolog_event *e, const 
 	return 0;
 }
 
+/*
+ * Forget the M-mode stretches no record to come can need: those that ended before the
+ * COMMAND trap of the oldest SEQ without a record (or of the newest SEQ, when all have
+ * one: a later SEQ is issued later still). Done when the array is large, so it stays cheap.
+ */
+static void prune(struct iocheck *c)
+{
+	uint64_t keep;
+	size_t k;
+
+	if (c->nspan < IOCHECK_PRUNE_SPANS || c->nissue == 0)
+		return;
+	while (c->oldest < c->nissue && c->seen[c->oldest])
+		c->oldest++;
+	keep = c->issue[c->oldest < c->nissue ? c->oldest : c->nissue - 1];
+	k = first_span_from(c, keep);
+	if (k < c->nspan / 2)
+		return;
+	memmove(c->span, c->span + k, (c->nspan - k) * sizeof(*c->span));
+	c->nspan -= k;
+}
+
 int iocheck_record(struct iocheck *c, const struct iolog_event *e)
 {
 	char rec[300];
@@ -444,6 +482,7 @@ int iocheck_record(struct iocheck *c, const struct iolog_event *e)
 	c->seen[e->seq - 1] = 1;
 	c->records++;
 	c->by_reason[e->reason]++;
+	prune(c);
 	return 0;
 }
 

@@ -87,8 +87,7 @@ BOOT_RUNS = ["pt=native work=pgfault n=16", "pt=wp work=ptemod n=16 batch=4",
 # The disk workloads under each delivery policy: every delivery reason of the event log.
 IO_RUNS = ["pt=gwb irq=immediate work=diskseq n=4", "pt=gwb irq=nominal work=diskrand n=4",
            "pt=gwb irq=mature safepoint=idle work=diskseq n=4",
-           "pt=gwb irq=mature safepoint=poll work=legacy n=4",
-           "pt=native irq=mature safepoint=idle,poll work=mix n=2"]
+           "pt=native irq=mature safepoint=poll work=diskbad"]   # poll deliveries and refusals
 REASONS = ["immediate", "maturity", "safepoint-idle", "safepoint-poll", "rejected"]
 
 

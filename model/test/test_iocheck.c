@@ -414,6 +414,28 @@ static void t19_observed(void **state)
 	expect_fail(c, &e, "mip.SEIP raised at 3250, after the deadline 3100");
 }
 
+/* 20: a long run: the stretches no record can need are dropped, every record still checked. */
+static void t20_long_run(void **state)
+{
+	struct iocheck *c = *state;
+	uint64_t t = 1000;
+	uint32_t seq;
+
+	set_policy(c, IOLOG_POL_IMMEDIATE, 0);
+	guest(c, 900);
+	for (seq = 1; seq <= 40000; seq++, t += 10000) {
+		struct iolog_event e = ev(seq, IOLOG_IMMEDIATE, t + 10, t + 3020, t + 7000, t + 3020);
+
+		cmd_trap(c, t, t + 50, 15);
+		iocheck_host_done(c, t + 3000);
+		m_irq(c, t + 3010, t + 3100, t + 3050);
+		assert_int_equal(iocheck_record(c, &e), 0);
+	}
+	assert_int_equal(c->records, 40000);
+	assert_true(c->nspan <= IOCHECK_PRUNE_SPANS);
+	assert_int_equal(iocheck_finish(c, true, t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(t17_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(t18_no_seip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t19_observed, setup, teardown),
+		cmocka_unit_test_setup_teardown(t20_long_run, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
