@@ -225,7 +225,7 @@ static void write_stats(struct run *r, const char *result, int status, double wa
 	stats_put_u64(&r->stats, "htif_syscalls", r->htif.syscalls);
 	machine_put_disk_stats(&r->stats, &r->bus, &r->blk, !r->img.has_iolog);
 	if (r->img.has_iolog)
-		machine_put_iolog_stats(&r->stats, &r->iolog, stderr, PROG);
+		machine_put_iolog_stats(&r->stats, &r->iolog);
 	machine_put_guest_stats(&r->stats, &r->ram, &r->img, stderr, PROG);
 	rc = stats_close_file(&r->stats);
 	if (rc)
@@ -253,6 +253,8 @@ static int finish(struct run *r)
 	say_info(r, "%llu instructions in %.3f s (%.2f M instructions/s)",
 		 (unsigned long long)s->instret, wall,
 		 wall > 0 ? (double)s->instret / wall / 1e6 : 0.0);
+	if (r->img.has_iolog)
+		machine_warn_iolog(&r->iolog, stderr, PROG);
 	if (r->stats.f)
 		write_stats(r, result, status, wall);
 	machine_print_final(stderr, &r->halt, r->elf_name, s->cycle, s->instret, r->opts.seed);

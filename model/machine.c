@@ -172,17 +172,20 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 	stats_put_u64(st, "disk.capacity_sectors", blk->capacity);
 }
 
-void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l, FILE *warn,
-			     const char *prog)
+void machine_warn_iolog(const struct iolog *l, FILE *warn, const char *prog)
+{
+	if (l->err && l->why[0])
+		fprintf(warn, "%s: warning: %s: the event log is refused, no io.latency_* keys\n", prog,
+			l->why);
+}
+
+void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l)
 {
 	char key[64];
 	unsigned r;
 
-	if (l->err) {
-		if (l->why[0])
-			fprintf(warn, "%s: warning: %s: no io.latency_* keys\n", prog, l->why);
+	if (l->err)
 		return;
-	}
 	iolog_put_stats(l, st);
 	for (r = 0; r < IOLOG_NREASONS; r++) {
 		snprintf(key, sizeof(key), "io.log.%s", iolog_reason_name(r));

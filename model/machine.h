@@ -57,10 +57,12 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 
 /*
  * The keys computed from the hypervisor's event log (io.latency_*, io.log_records,
- * io.log.<reason>); a log that could not be read gets one "<prog>: warning: ..." line instead.
+ * io.log.<reason>); none for a log that could not be read.
  */
-void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l, FILE *warn,
-			     const char *prog);
+void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l);
+
+/* A log that could not be read (and no checker to fail the run): one "<prog>: warning: ..." line. */
+void machine_warn_iolog(const struct iolog *l, FILE *warn, const char *prog);
 
 /*
  * The guest's own keys (hv.*, work.*) from the ELF's umbra_stats block, if it has one; a

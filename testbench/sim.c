@@ -828,7 +828,7 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 	}
 	machine_put_disk_stats(&s->stats, &s->bus, &s->blk, !s->img.has_iolog);
 	if (s->img.has_iolog)
-		machine_put_iolog_stats(&s->stats, &s->iolog, stderr, PROG);
+		machine_put_iolog_stats(&s->stats, &s->iolog);
 	if (s->ck) {
 		stats_put_u64(&s->stats, "iocheck.records_checked", s->ck->records);
 		stats_put_u64(&s->stats, "iocheck.bound_cycles", s->ck->bound);
@@ -948,6 +948,8 @@ int sim_close(struct sim *s)
 	}
 	say_info(s, "%llu cycles in %.3f s (%.2f M cycles/s)", (unsigned long long)s->cycle, wall,
 		 wall > 0 ? (double)s->cycle / wall / 1e6 : 0.0);
+	if (s->img.has_iolog && !s->ck)
+		machine_warn_iolog(&s->iolog, stderr, PROG);
 	if (s->ck)
 		say_info(s, "iocheck: %llu event records checked (%llu delivered), %zu host completions, "
 			 "%llu guest SEI traps%s", (unsigned long long)s->ck->records,

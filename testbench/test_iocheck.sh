@@ -66,5 +66,47 @@ else
 	bad 6-iss-log "status $rc, stats check $chk"
 fi
 
+# 7-9: a corrupt umbra_iolog (bad magic) is refused with one line: build/umbra fails the run
+# (the checker cannot check), --no-iocheck and umbra-iss warn and leave the io.latency_* keys out.
+cat >bad.S <<'ASM'
+	.globl _start
+_start:	li t0, 0x100000
+	li t1, 0x5555
+	sw t1, 0(t0)
+1:	j 1b
+	.data
+	.balign 8
+	.globl umbra_iolog
+umbra_iolog:
+	.word 0x12345678, 256, 3, 1, 0, 0, 0, 0
+	.space 12288
+ASM
+riscv64-unknown-elf-gcc -march=rv32i -mabi=ilp32 -nostdlib -nostartfiles -Wl,-N -Wl,-Ttext=0x80000000 \
+	-Wl,--no-warn-rwx-segments -o bad.elf bad.S || bad 7-corrupt-log "cannot build bad.elf"
+"$UMBRA" --quiet bad.elf >/dev/null 2>err.txt; rc=$?
+if [ "$rc" -eq 126 ] && grep -q '^umbra: iocheck: umbra_iolog at 0x[0-9a-f]*: magic 0x12345678, not 0x474c4f49$' err.txt &&
+   tail -n 1 err.txt | grep -q 'reason=iocheck'; then
+	ok 7-corrupt-log
+else
+	bad 7-corrupt-log "status $rc (want 126)"
+	sed 's/^/    /' err.txt
+fi
+"$UMBRA" --quiet --no-iocheck --stats bad.json bad.elf >/dev/null 2>err.txt; rc=$?
+if [ "$rc" -eq 0 ] && [ "$(grep -c 'warning: umbra_iolog at .*magic 0x12345678.*the event log is refused' err.txt)" -eq 1 ] &&
+   ! grep -q 'io.latency' bad.json; then
+	ok 8-corrupt-log-no-iocheck
+else
+	bad 8-corrupt-log-no-iocheck "status $rc"
+	sed 's/^/    /' err.txt
+fi
+"$ISS" --quiet --stats bad.json bad.elf >/dev/null 2>err.txt; rc=$?
+if [ "$rc" -eq 0 ] && [ "$(grep -c '^umbra-iss: warning: umbra_iolog at .*magic 0x12345678' err.txt)" -eq 1 ] &&
+   ! grep -q 'io.latency' bad.json; then
+	ok 9-corrupt-log-iss
+else
+	bad 9-corrupt-log-iss "status $rc"
+	sed 's/^/    /' err.txt
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
