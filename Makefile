@@ -11,7 +11,7 @@ SHELL    := /bin/bash
 # What `make run` runs: the boot image on the RTL with the GWB, checked in lockstep. SPEC's
 # default (work=mix pt=gwb irq=mature) needs the I/O-virtualization issue's workloads.
 RUN_ELF  ?= $(BUILD)/boot.elf
-RUN_ARGS ?= --lockstep --bootargs "pt=gwb audit=1 work=forkwait n=4"
+RUN_ARGS ?= --lockstep --bootargs "pt=gwb audit=1 work=mix n=4 irq=mature"
 
 help:
 	@echo "umbra targets:"

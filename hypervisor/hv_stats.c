@@ -181,4 +181,5 @@ void hv_summary(void)
 	hv_console_puts(" audits=");
 	hv_console_dec(hv.sh.st.audits);
 	hv_console_puts("\n");
+	vdisk_summary();
 }

@@ -164,6 +164,8 @@ static void deliver(enum io_reason why, uint64_t now)
 		count(IS_HOST_ERRORS, 1);
 	latency_hist(now - d.req.issue);
 	HV_TRACE("vdisk: delivered seq", d.req.seq);
+	if (hv.audit && vdisk_check())
+		hv_fail("audit: the legacy disk or its maturity queue broke a rule (vdisk_check)", 5);
 }
 
 /* A read landed in guest memory behind the shadow's back: page tables among its frames are re-read. */
@@ -204,6 +206,7 @@ static void host_completed(uint64_t seen, int idle)
 	if (matq_push(&mq, DEV_ID, d.req.seq, d.req.maturity, seen))
 		hv_fail("the maturity queue refused a completion (MATQ_CAP)", 10);
 	d.stage = ST_QUEUED;
+	hv_timer_rearm(); /* whoever queues arms the wake-up: found by a STATUS read, no timer would */
 }
 
 void vdisk_host_service(uint64_t seen, int idle)
@@ -373,6 +376,24 @@ void vdisk_mmio(uint32_t off, int store, uint32_t *val, uint64_t now)
 	}
 }
 
+void vdisk_summary(void)
+{
+	static const int show[] = { IS_REQUESTS, IS_COMPLETIONS, IS_IMMEDIATE, IS_MATURE, IS_SP_IDLE, IS_SP_POLL,
+				    IS_REJECTED, IS_LOST };
+	static const char *const label[] = { " requests=", " completions=", " immediate=", " at_maturity=",
+					     " safepoint_idle=", " safepoint_poll=", " rejected=", " lost=" };
+
+	if (!*io_slot[IS_REQUESTS] && !*io_slot[IS_REJECTED])
+		return;
+	hv_console_puts("hv: summary: legacy disk irq=");
+	hv_console_puts(cfg.policy == IO_POL_IMMEDIATE ? "immediate" : cfg.policy == IO_POL_NOMINAL ? "nominal" : "mature");
+	for (uint32_t i = 0; i < sizeof(show) / sizeof(show[0]); i++) {
+		hv_console_puts(label[i]);
+		hv_console_dec(*io_slot[show[i]]);
+	}
+	hv_console_puts("\n");
+}
+
 int vdisk_check(void)
 {
 	uint32_t queued = 0;
@@ -391,5 +412,17 @@ int vdisk_check(void)
 		return -5;
 	if (umbra_iolog.magic != UMBRA_IOLOG_MAGIC || umbra_iolog.cap != UMBRA_IOLOG_CAP)
 		return -6;
+	if (umbra_iolog.head) {
+		/* rule 3 on the newest record */
+		const struct umbra_io_event *e = &umbra_iolog.e[(umbra_iolog.head - 1) % UMBRA_IOLOG_CAP];
+
+		if (e->reason != IO_REJECTED &&
+		    (e->host_done < e->issue || e->delivered < e->host_done ||
+		     (cfg.policy == IO_POL_NOMINAL && e->delivered < e->maturity) ||
+		     (e->reason == IO_IMMEDIATE) != (cfg.policy == IO_POL_IMMEDIATE) ||
+		     ((e->reason == IO_SAFEPOINT_IDLE || e->reason == IO_SAFEPOINT_POLL) &&
+		      cfg.policy != IO_POL_MATURE)))
+			return -7;
+	}
 	return 0;
 }

@@ -56,6 +56,8 @@ void vdisk_idle(uint64_t now);
 void vdisk_timer(uint64_t now);
 /* The earliest maturity still queued (mcycle), or MATQ_NONE. */
 uint64_t vdisk_next_maturity(void);
+/* One console line of the io.* figures (with the hypervisor's summary), if the disk was used. */
+void vdisk_summary(void);
 /* The device's and the queue's invariants: 0, or a negative case number. */
 int vdisk_check(void);
 
