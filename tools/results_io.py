@@ -205,8 +205,10 @@ def discussion(res, quick):
             "%.0f%% of its completions went out at a safepoint, against %.0f%% on `diskseq`, whose "
             "single process has nothing else to do while it waits. \"interrupts taken\" counts "
             "the guest's supervisor external interrupt traps the harness saw on the retirement "
-            "stream; \"rejected\" the COMMAND writes the device refused (one request at a time: "
-            "`mix`'s processes find it busy)." % (100 * share["mix"], 100 * share["diskseq"]))
+            "stream; \"rejected\" the COMMAND writes the device refused (%s in `mix`, whose "
+            "kernel serialises its processes' requests before they reach the one-at-a-time "
+            "device)." % (100 * share["mix"], 100 * share["diskseq"],
+                          fmt(sum(get(res, "mix", p, "io.rejected") or 0 for p in POLICIES))))
         out.append("")
     return out
 
