@@ -318,8 +318,8 @@ static enum hv_exit emulate_wfi(struct hv_frame *f)
 	for (;;) {
 		uint64_t now = hv_mcycle();
 
-		vdisk_host_service(now, 1);
-		vdisk_idle(now);
+		vdisk_host_service(0, 1);
+		vdisk_idle();
 		timer_service(now);
 		if (csr_read(mip) & csr_read(mie) & MIP_S_ALL)
 			break;

@@ -145,14 +145,15 @@ static void latency_hist(uint64_t lat)
 
 /* ---- delivery ---- */
 
-static void deliver(enum io_reason why, uint64_t now)
+/* The completion reaches the guest: STATUS, then mip.SEIP; 'delivered' is the cycle SEIP is raised. */
+static void deliver(enum io_reason why)
 {
 	d.req.reason = (uint8_t)why;
-	d.req.delivered = now;
 	d.req.error = d.host_status == VBLK_ST_OK ? 0 : VDISK_ERR_HOST;
 	d.status = d.req.error ? VDISK_ST_ERROR : VDISK_ST_DONE;
 	d.error = d.req.error;
 	d.stage = ST_DELIVERED;
+	d.req.delivered = hv_mcycle();
 	csr_set(mip, MIP_SEIP);
 	log_event(&d.req);
 	count(IS_COMPLETIONS, 1);
@@ -162,7 +163,7 @@ static void deliver(enum io_reason why, uint64_t now)
 		count(IS_SAFEPOINT, 1);
 	if (d.req.error)
 		count(IS_HOST_ERRORS, 1);
-	latency_hist(now - d.req.issue);
+	latency_hist(d.req.delivered - d.req.issue);
 	HV_TRACE("vdisk: delivered seq", d.req.seq);
 	if (hv.audit && vdisk_check())
 		hv_fail("audit: the legacy disk or its maturity queue broke a rule (vdisk_check)", 5);
@@ -192,15 +193,15 @@ static void host_completed(uint64_t seen, int idle)
 	d.req.host_done = seen;
 	track_dma();
 	if (cfg.policy == IO_POL_IMMEDIATE) {
-		deliver(IO_IMMEDIATE, seen);
+		deliver(IO_IMMEDIATE);
 		return;
 	}
 	if (seen >= d.req.maturity) {
-		deliver(IO_MATURITY, seen);
+		deliver(IO_MATURITY);
 		return;
 	}
 	if (cfg.policy == IO_POL_MATURE && idle && (cfg.safepoints & IO_SP_IDLE)) {
-		deliver(IO_SAFEPOINT_IDLE, seen);
+		deliver(IO_SAFEPOINT_IDLE);
 		return;
 	}
 	if (matq_push(&mq, DEV_ID, d.req.seq, d.req.maturity, seen))
@@ -224,7 +225,7 @@ void vdisk_host_service(uint64_t seen, int idle)
 		if (d.stage != ST_HOST || done.tag != HOST_TAG)
 			hv_fail("the host disk completed a request the legacy disk did not issue", 10);
 		d.host_status = done.status;
-		host_completed(seen, idle);
+		host_completed(seen ? seen : hv_mcycle(), idle);
 	}
 	if (rc < 0)
 		hv_fail("the host disk wrote a used-ring element that names no request", 10);
@@ -232,18 +233,18 @@ void vdisk_host_service(uint64_t seen, int idle)
 		plic_complete(PLIC_CTX_M, irq);
 }
 
-static void take_queued(enum io_reason why, uint64_t now)
+static void take_queued(enum io_reason why)
 {
 	struct matq_entry e;
 
 	if (matq_pop_dev(&mq, DEV_ID, &e))
-		deliver(why, now);
+		deliver(why);
 }
 
-void vdisk_idle(uint64_t now)
+void vdisk_idle(void)
 {
 	if (cfg.policy == IO_POL_MATURE && (cfg.safepoints & IO_SP_IDLE) && d.stage == ST_QUEUED)
-		take_queued(IO_SAFEPOINT_IDLE, now);
+		take_queued(IO_SAFEPOINT_IDLE);
 }
 
 void vdisk_timer(uint64_t now)
@@ -253,7 +254,7 @@ void vdisk_timer(uint64_t now)
 	while (matq_pop_mature(&mq, now, &e)) {
 		if (e.dev != DEV_ID || d.stage != ST_QUEUED)
 			hv_fail("the maturity queue held a completion of no request", 10);
-		deliver(IO_MATURITY, now);
+		deliver(IO_MATURITY);
 	}
 }
 
@@ -365,9 +366,9 @@ void vdisk_mmio(uint32_t off, int store, uint32_t *val, uint64_t now)
 	case VDISK_DMA: *val = d.dma; break;
 	case VDISK_STATUS:
 		/* the poll safepoint: what the host has finished, then what waits for this device */
-		vdisk_host_service(now, 0);
+		vdisk_host_service(0, 0);
 		if (cfg.policy == IO_POL_MATURE && (cfg.safepoints & IO_SP_POLL) && d.stage == ST_QUEUED)
-			take_queued(IO_SAFEPOINT_POLL, now);
+			take_queued(IO_SAFEPOINT_POLL);
 		*val = d.status;
 		break;
 	case VDISK_ERROR: *val = d.error; break;

@@ -48,10 +48,14 @@ struct vdisk_cfg {
 void vdisk_init(const struct vdisk_cfg *cfg, uint32_t dma_lo, uint32_t dma_hi, uint32_t guest_offset);
 /* An aligned 32-bit guest access at offset off of the page: *val is read or written. */
 void vdisk_mmio(uint32_t off, int store, uint32_t *val, uint64_t now);
-/* Services the host disk (claim, reap, deliver or queue); idle: the guest sits in WFI (a safepoint). */
+/*
+ * Services the host disk (claim, reap, deliver or queue); idle: the guest sits in WFI (a
+ * safepoint). seen: the trap-entry cycle of the host interrupt, or 0 when polled inline
+ * (then the cycle of the reap).
+ */
 void vdisk_host_service(uint64_t seen, int idle);
 /* The guest is idle (WFI): with safepoint=idle under irq=mature, every queued completion goes now. */
-void vdisk_idle(uint64_t now);
+void vdisk_idle(void);
 /* Delivers what has matured by now (the maturity timer). */
 void vdisk_timer(uint64_t now);
 /* The earliest maturity still queued (mcycle), or MATQ_NONE. */

@@ -57,7 +57,8 @@ SUITES = [
     ("icarus-rvtest", "python3 regress/rvtest.py --sim 'bash testbench/run_icarus.sh' build/fw/rvtest/*.elf",
      "riscv-tests convention programs under Icarus"),
     ("hv", "python3 regress/hv.py",
-     "build/boot.elf: workloads x pt= modes with audit=1 on umbra-iss and umbra (in lockstep, pt=gwb on the RTL's GWB), native/wp/oos on QEMU, pt=gwb refused there, bad bootargs"),
+     "build/boot.elf: workloads x pt= modes with audit=1 on umbra-iss and umbra (in lockstep, pt=gwb on the RTL's GWB), native/wp/oos on QEMU, pt=gwb refused there, bad bootargs; "
+     "the disk workloads x irq= policies (io.* accounting, legacy's lost completions, bad commands, the image afterwards)"),
 ]
 
 SUMMARY = re.compile(r"^(?:\w+:\s*)?(\d+) passed, (\d+) failed")
