@@ -83,7 +83,6 @@ struct sim {
 	struct lockstep *ls;      /* --lockstep: the reference model beside the RTL */
 	struct iolog iolog;       /* rule 9: the hypervisor's event log (img.has_iolog) */
 	struct iocheck *ck;       /* rule 9: the delivery checker, NULL with --no-iocheck */
-	bool iolog_warned;
 	uint32_t fdt_addr;
 	size_t fdt_size;
 
