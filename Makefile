@@ -6,7 +6,7 @@ JOBS     ?= 2
 SHELL    := /bin/bash
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build run test lint bench report clean results
+.PHONY: help deps build run test lint bench report clean results results-io
 
 # What `make run` runs: the boot image on the RTL with the GWB, checked in lockstep. SPEC's
 # default (work=mix pt=gwb irq=mature) needs the I/O-virtualization issue's workloads.
@@ -21,7 +21,8 @@ help:
 	@echo "  make test          everything fast enough for CI; ends with 'N passed, N failed'"
 	@echo "  make lint          verilator --lint-only -Wall on the RTL (with and without assertions)"
 	@echo "  make bench         speed: umbra cycles/s, ratio to Icarus, cost of FST tracing"
-	@echo "  make results       paging workloads x pt= modes on the RTL -> docs/results-paging.md"
+	@echo "  make results       paging workloads x pt= modes and disk workloads x irq= policies on the RTL -> docs/results-paging.md, docs/results-io.md"
+	@echo "  make results-io    disk workloads x irq= policies on the RTL -> docs/results-io.md"
 	@echo "  make coverage      line/toggle/functional coverage of the RTL over the test programs (build/cov/html)"
 	@echo "  make report        the design-review report (build/report/index.html) from measured data"
 	@echo "  make regress       a regression list: LIST=quick|full JOBS=n SEEDS=n|SEED=n WAVES=1 (regress/README.md)"
@@ -76,6 +77,12 @@ results:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) build
 	@python3 tools/results.py --jobs $(JOBS)
+	@python3 tools/results_io.py --jobs $(JOBS)
+
+results-io:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(JOBS) build
+	@python3 tools/results_io.py --jobs $(JOBS)
 
 # The report gathers what the other targets measured; it runs the ones that take
 # minutes or less itself (make bench and make regress LIST=full stay separate).

@@ -194,7 +194,7 @@ static int find_symbols(const char *name, const uint8_t *buf, size_t size, const
 	unsigned i, j, nsym;
 	int rc;
 
-	img->has_tohost = img->has_fromhost = img->has_stats = false;
+	img->has_tohost = img->has_fromhost = img->has_stats = img->has_iolog = false;
 	if (eh->e_shoff == 0 || eh->e_shnum == 0)
 		return 0;   /* stripped: no symbols, no HTIF */
 	if (eh->e_shentsize != sizeof(Elf32_Shdr))
@@ -238,6 +238,9 @@ static int find_symbols(const char *name, const uint8_t *buf, size_t size, const
 			} else if (strcmp(sname, "umbra_stats") == 0) {
 				img->has_stats = true;
 				img->stats = vaddr_to_paddr(buf, eh, sym.st_value);
+			} else if (strcmp(sname, "umbra_iolog") == 0) {
+				img->has_iolog = true;
+				img->iolog = vaddr_to_paddr(buf, eh, sym.st_value);
 			} else if (strcmp(sname, "fromhost") == 0) {
 				img->has_fromhost = true;
 				img->fromhost = vaddr_to_paddr(buf, eh, sym.st_value);

@@ -22,6 +22,8 @@ struct elf_image {
 	bool has_fromhost;
 	bool has_stats;      /* the boot image's umbra_stats block (model/guest_stats.h) */
 	uint32_t stats;
+	bool has_iolog;      /* the hypervisor's umbra_iolog event ring (model/iolog.h) */
+	uint32_t iolog;
 	uint32_t tohost;     /* physical addresses */
 	uint32_t fromhost;
 	unsigned nload;      /* loaded segments with memsz > 0 */

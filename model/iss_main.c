@@ -12,6 +12,7 @@
 #include "elf.h"
 #include "fdt.h"
 #include "machine.h"
+#include "iolog.h"
 #include "iss.h"
 #include "mem.h"
 #include "mmio.h"
@@ -31,6 +32,8 @@
 #define EXIT_BAD_INPUT 2
 #define EXIT_SIGNAL    130
 #define RUN_CHUNK      4096u   /* steps between checks of the cycle budget and signals */
+#define IOLOG_CHUNKS   16u     /* chunks between reads of umbra_iolog (65,536 steps: the ring
+				* of 256 records cannot fill in that time) */
 
 struct run {
 	struct opts opts;
@@ -47,6 +50,7 @@ struct run {
 	struct stats_writer stats;
 	struct timespec t0;
 	bool timed_out;
+	struct iolog iolog;       /* the hypervisor's event log, when img.has_iolog */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -159,7 +163,9 @@ static int setup(struct run *r, int argc, char **argv)
 static void run_loop(struct run *r)
 {
 	struct iss *s = &r->iss;
+	unsigned chunks = 0;
 
+	iolog_init(&r->iolog, r->img.iolog);
 	while (r->halt.kind == MMIO_RUNNING) {
 		uint64_t left = r->opts.max_cycles - s->cycle;
 
@@ -174,7 +180,11 @@ static void run_loop(struct run *r)
 			break;
 		}
 		iss_step(s, left < RUN_CHUNK ? left : RUN_CHUNK);
+		if (r->img.has_iolog && ++chunks % IOLOG_CHUNKS == 0)
+			iolog_poll(&r->iolog, &r->ram, NULL, NULL);   /* an error stays for the stats */
 	}
+	if (r->img.has_iolog)
+		iolog_poll(&r->iolog, &r->ram, NULL, NULL);
 }
 
 static double now_seconds(const struct timespec *t0)
@@ -213,7 +223,9 @@ static void write_stats(struct run *r, const char *result, int status, double wa
 	stats_put_string(&r->stats, "model", "iss");
 	stats_put_u64(&r->stats, "traps", r->iss.traps);
 	stats_put_u64(&r->stats, "htif_syscalls", r->htif.syscalls);
-	machine_put_disk_stats(&r->stats, &r->bus, &r->blk);
+	machine_put_disk_stats(&r->stats, &r->bus, &r->blk, !r->img.has_iolog);
+	if (r->img.has_iolog)
+		machine_put_iolog_stats(&r->stats, &r->iolog);
 	machine_put_guest_stats(&r->stats, &r->ram, &r->img, stderr, PROG);
 	rc = stats_close_file(&r->stats);
 	if (rc)
@@ -241,6 +253,8 @@ static int finish(struct run *r)
 	say_info(r, "%llu instructions in %.3f s (%.2f M instructions/s)",
 		 (unsigned long long)s->instret, wall,
 		 wall > 0 ? (double)s->instret / wall / 1e6 : 0.0);
+	if (r->img.has_iolog)
+		machine_warn_iolog(&r->iolog, stderr, PROG);
 	if (r->stats.f)
 		write_stats(r, result, status, wall);
 	machine_print_final(stderr, &r->halt, r->elf_name, s->cycle, s->instret, r->opts.seed);
@@ -271,6 +285,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	run_loop(&r);
 	status = finish(&r);
+	iolog_free(&r.iolog);
 	if (r.bus.blk)
 		virtio_blk_close(&r.blk);
 	mem_free_ram(&r.ram);

@@ -121,8 +121,16 @@ void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_
 	fflush(f);
 }
 
+static void put_key_u64(struct stats_writer *st, const char *pre, const char *name, uint64_t v)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s.%s", pre, name);
+	stats_put_u64(st, key, v);
+}
+
 void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
-			    struct virtio_blk *blk)
+			    struct virtio_blk *blk, bool mirror_io)
 {
 	const struct virtio_blk_stats *d = &blk->st;
 	struct virtio_blk_latency lat;
@@ -132,13 +140,18 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 	if (!bus->blk)
 		return;
 	virtio_blk_latency_summary(blk, &lat);
-	stats_put_u64(st, "io.requests", d->requests);
-	stats_put_u64(st, "io.completions", d->completions);
-	stats_put_u64(st, "io.latency_p50_cycles", virtio_blk_latency_pct(blk, 50));
-	stats_put_u64(st, "io.latency_p99_cycles", virtio_blk_latency_pct(blk, 99));
-	stats_put_u64(st, "io.latency_min_cycles", lat.min);
-	stats_put_double(st, "io.latency_mean_cycles", lat.n ? (double)lat.sum / (double)lat.n : 0.0);
-	stats_put_u64(st, "io.latency_max_cycles", lat.max);
+	for (k = mirror_io ? 0 : 1; k < 2; k++) {
+		const char *pre = k ? "disk" : "io";   /* docs/io.md §5: io.* mirrors disk.* without a hypervisor */
+
+		put_key_u64(st, pre, "requests", d->requests);
+		put_key_u64(st, pre, "completions", d->completions);
+		put_key_u64(st, pre, "latency_p50_cycles", virtio_blk_latency_pct(blk, 50));
+		put_key_u64(st, pre, "latency_p99_cycles", virtio_blk_latency_pct(blk, 99));
+		put_key_u64(st, pre, "latency_min_cycles", lat.min);
+		snprintf(key, sizeof(key), "%s.latency_mean_cycles", pre);
+		stats_put_double(st, key, lat.n ? (double)lat.sum / (double)lat.n : 0.0);
+		put_key_u64(st, pre, "latency_max_cycles", lat.max);
+	}
 	/* Histogram: requests per power-of-two latency range, every range from the first to the last used. */
 	for (k = 0; k <= VBLK_LAT_BUCKETS; k++)
 		if (lat.bucket[k]) {
@@ -146,17 +159,38 @@ void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
 			hi = k;
 		}
 	for (k = lo; k <= hi; k++) {
-		snprintf(key, sizeof(key), "io.disk.latency_hist.%llu_%llu",
+		snprintf(key, sizeof(key), "disk.latency_hist.%llu_%llu",
 			 k ? 1ull << (k - 1) : 0ull, k ? (1ull << (k - 1)) * 2 - 1 : 0ull);
 		stats_put_u64(st, key, lat.bucket[k]);
 	}
-	stats_put_u64(st, "io.disk.bytes_read", d->bytes_read);
-	stats_put_u64(st, "io.disk.bytes_written", d->bytes_written);
-	stats_put_u64(st, "io.disk.flushes", d->flushes);
-	stats_put_u64(st, "io.disk.ioerr", d->ioerr);
-	stats_put_u64(st, "io.disk.unsupp", d->unsupp);
-	stats_put_u64(st, "io.disk.needs_reset", d->resets);
-	stats_put_u64(st, "io.disk.capacity_sectors", blk->capacity);
+	stats_put_u64(st, "disk.bytes_read", d->bytes_read);
+	stats_put_u64(st, "disk.bytes_written", d->bytes_written);
+	stats_put_u64(st, "disk.flushes", d->flushes);
+	stats_put_u64(st, "disk.ioerr", d->ioerr);
+	stats_put_u64(st, "disk.unsupp", d->unsupp);
+	stats_put_u64(st, "disk.needs_reset", d->resets);
+	stats_put_u64(st, "disk.capacity_sectors", blk->capacity);
+}
+
+void machine_warn_iolog(const struct iolog *l, FILE *warn, const char *prog)
+{
+	if (l->err && l->why[0])
+		fprintf(warn, "%s: warning: %s: the event log is refused, no io.latency_* keys\n", prog,
+			l->why);
+}
+
+void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l)
+{
+	char key[64];
+	unsigned r;
+
+	if (l->err)
+		return;
+	iolog_put_stats(l, st);
+	for (r = 0; r < IOLOG_NREASONS; r++) {
+		snprintf(key, sizeof(key), "io.log.%s", iolog_reason_name(r));
+		stats_put_u64(st, key, l->by_reason[r]);
+	}
 }
 
 void machine_put_guest_stats(struct stats_writer *st, const struct mem *ram,

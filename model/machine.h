@@ -2,11 +2,13 @@
 #ifndef UMBRA_MACHINE_H
 #define UMBRA_MACHINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "elf.h"
+#include "iolog.h"
 #include "mem.h"
 #include "mmio.h"
 #include "opts.h"
@@ -45,9 +47,22 @@ int machine_outcome(const struct mmio_halt *halt, const char **result);
 void machine_print_final(FILE *f, const struct mmio_halt *halt, const char *elf_name,
 			 uint64_t cycles, uint64_t instret, uint64_t seed);
 
-/* The io.* keys of the stats JSON, when a disk is attached. */
+/*
+ * The disk.* keys of the stats JSON (the host virtio-blk device), when a disk is attached;
+ * with mirror_io (no hypervisor's event log in the ELF) io.requests, io.completions and the
+ * io.latency_* keys repeat the disk's figures (docs/io.md §5).
+ */
 void machine_put_disk_stats(struct stats_writer *st, const struct mmio *bus,
-			    struct virtio_blk *blk);
+			    struct virtio_blk *blk, bool mirror_io);
+
+/*
+ * The keys computed from the hypervisor's event log (io.latency_*, io.log_records,
+ * io.log.<reason>); none for a log that could not be read.
+ */
+void machine_put_iolog_stats(struct stats_writer *st, struct iolog *l);
+
+/* A log that could not be read (and no checker to fail the run): one "<prog>: warning: ..." line. */
+void machine_warn_iolog(const struct iolog *l, FILE *warn, const char *prog);
 
 /*
  * The guest's own keys (hv.*, work.*) from the ELF's umbra_stats block, if it has one; a

@@ -43,7 +43,7 @@ static const struct opt_desc opt_table[] = {
 	  "first cycle no longer written to the waveform" },
 	{ "trace-on", "EVENT", OPT_STR, FIELD(trace_on), 0, 0, "none",
 	  "write the waveform only around the first EVENT: trap:CAUSE, gwb-full, irq:CAUSE, "
-	  "pc:ADDR, lockstep, fail (the run is repeated to get the cycles before it)" },
+	  "pc:ADDR, lockstep, iocheck, fail (the run is repeated to get the cycles before it)" },
 	{ "trace-window", "N", OPT_U64, FIELD(trace_window), 1, UINT64_MAX, "5000",
 	  "--trace-on: cycles traced before and after the event" },
 	{ "disk", "PATH", OPT_STR, FIELD(disk), 0, 0, "a fresh temporary image",
@@ -64,9 +64,12 @@ static const struct opt_desc opt_table[] = {
 	  "disk: requests in service at once, later ones wait (1..256)" },
 	{ "lockstep", NULL, OPT_FLAG, FIELD(lockstep), 0, 0, "off",
 	  "check every retirement against the reference model; stop at the first mismatch" },
+	{ "no-iocheck", NULL, OPT_FLAG, FIELD(no_iocheck), 0, 0, "on when the ELF has umbra_iolog",
+	  "do not check the hypervisor's completion deliveries (docs/io.md §4)" },
 	{ "inject-fault", "KIND@N", OPT_STR, FIELD(inject_fault), 0, 0, "none",
-	  "verification of the checker: flip bit 0 of the first register write (reg@N) or "
-	  "store (mem@N) retiring at order >= N" },
+	  "verification of the checkers: flip bit 0 of the first register write (reg@N) or "
+	  "store (mem@N) retiring at order >= N; iolog@N: the I/O checker sees SEQ N's record "
+	  "delivered 1 cycle after its issue" },
 	{ "quiet", NULL, OPT_FLAG, FIELD(quiet), 0, 0, "off",
 	  "print only the guest's output, errors and the final line" },
 	{ "help", NULL, OPT_FLAG, FIELD(help), 0, 0, NULL,
@@ -199,6 +202,7 @@ static int parse_trace_on(struct opts *o, char *err, size_t errlen)
 		{ "trap:", OPTS_EV_TRAP, true }, { "irq:", OPTS_EV_IRQ, true },
 		{ "pc:", OPTS_EV_PC, true }, { "gwb-full", OPTS_EV_TRAP, false },
 		{ "lockstep", OPTS_EV_LOCKSTEP, false }, { "fail", OPTS_EV_FAIL, false },
+		{ "iocheck", OPTS_EV_IOCHECK, false },
 	};
 	const char *e = o->trace_on;
 	size_t i, n;
@@ -215,13 +219,15 @@ static int parse_trace_on(struct opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "--trace-on %s: a cause is 0..31", e);
 		if (o->trace_on_kind == OPTS_EV_LOCKSTEP && !o->lockstep)
 			return fail(err, errlen, "--trace-on lockstep needs --lockstep");
+		if (o->trace_on_kind == OPTS_EV_IOCHECK && o->no_iocheck)
+			return fail(err, errlen, "--trace-on iocheck needs the I/O checker: drop --no-iocheck");
 		return 0;
 	}
 	return fail(err, errlen, "--trace-on %s: want trap:CAUSE, gwb-full, irq:CAUSE, pc:ADDR, "
-		    "lockstep or fail", e);
+		    "lockstep, iocheck or fail", e);
 }
 
-/* --inject-fault reg@N | mem@N */
+/* --inject-fault reg@N | mem@N | iolog@N */
 static int parse_fault(struct opts *o, char *err, size_t errlen)
 {
 	const char *f = o->inject_fault, *at = strchr(f, '@');
@@ -231,12 +237,18 @@ static int parse_fault(struct opts *o, char *err, size_t errlen)
 		o->fault_kind = OPTS_FAULT_REG;
 	else if (at && kl == 3 && strncmp(f, "mem", 3) == 0)
 		o->fault_kind = OPTS_FAULT_MEM;
+	else if (at && kl == 5 && strncmp(f, "iolog", 5) == 0)
+		o->fault_kind = OPTS_FAULT_IOLOG;
 	else
-		return fail(err, errlen, "--inject-fault %s: want reg@N or mem@N (N = retirement order)",
-			    f);
+		return fail(err, errlen, "--inject-fault %s: want reg@N or mem@N (N = retirement order), "
+			    "or iolog@N (N = a SEQ)", f);
 	if (parse_u64(at + 1, &o->fault_order))
 		return fail(err, errlen, "--inject-fault %s: N wants a number (decimal or 0x-hex), not '%s'",
 			    f, at + 1);
+	if (o->fault_kind == OPTS_FAULT_IOLOG && (o->fault_order == 0 || o->fault_order > UINT32_MAX))
+		return fail(err, errlen, "--inject-fault %s: a SEQ is 1..4294967295", f);
+	if (o->fault_kind == OPTS_FAULT_IOLOG && o->no_iocheck)
+		return fail(err, errlen, "--inject-fault %s perturbs the I/O checker: drop --no-iocheck", f);
 	return 0;
 }
 

@@ -45,6 +45,7 @@ struct opts {
 	uint64_t trace_window;
 	bool quiet;
 	bool lockstep;        /* build/umbra: run the reference model beside the RTL (SPEC §7) */
+	bool no_iocheck;      /* build/umbra: do not check umbra_iolog's deliveries (docs/io.md §4) */
 	const char *inject_fault;   /* --inject-fault KIND@N as given, NULL = none */
 	uint32_t fault_kind;        /* OPTS_FAULT_*, from inject_fault */
 	uint64_t fault_order;
@@ -65,12 +66,14 @@ struct opts {
 #define OPTS_EV_PC       3u   /* an instruction at pc arg retires or traps */
 #define OPTS_EV_LOCKSTEP 4u   /* the lockstep checker finds a mismatch */
 #define OPTS_EV_FAIL     5u   /* the run ends other than PASS */
+#define OPTS_EV_IOCHECK  6u   /* the completion-delivery checker finds a violation */
 #define OPTS_DEFAULT_TRACE_WINDOW 5000u
 
 /* --inject-fault kinds, as umbra_soc.sv's fault_kind_i. */
 #define OPTS_FAULT_NONE 0u
 #define OPTS_FAULT_REG  1u
 #define OPTS_FAULT_MEM  2u
+#define OPTS_FAULT_IOLOG 3u   /* harness only: the record of SEQ N, as read, delivered at issue + 1 */
 
 void opts_init_defaults(struct opts *o);
 

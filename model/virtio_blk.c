@@ -744,6 +744,8 @@ static void complete(struct virtio_blk *d, struct vblk_req *r)
 		d->int_status |= VBLK_INT_USED;
 	d->st.completions++;
 	note_latency(d, r->done - r->arrival);
+	if (d->done_hook)
+		d->done_hook(d->done_ctx, r->done);
 }
 
 /* The request in service that completes first (done, then acceptance order), or -1. */

@@ -130,6 +130,9 @@ struct virtio_blk {
 	uint64_t capacity;       /* sectors */
 	struct virtio_blk_timing t;
 	int (*fsync_hook)(int fd);   /* fsync, replaceable by tests */
+	/* called at each completion with its cycle (the harness's I/O checker), may be NULL */
+	void (*done_hook)(void *ctx, uint64_t cycle);
+	void *done_ctx;
 
 	/* private */
 	uint32_t status, int_status, config_gen;

@@ -17,6 +17,8 @@
 
 #include "elf.h"
 #include "fdt.h"
+#include "iocheck.h"
+#include "iolog.h"
 #include "lockstep.h"
 #include "machine.h"
 #include "mem.h"
@@ -50,7 +52,14 @@
  *     --trace-start/--trace-end around C instead of --trace-on (pass 2, an
  *     ordinary run: the simulation is deterministic). Without the event,
  *     pass 1 is the run: its console is printed and its image copied back.
+ *  9. When the ELF has umbra_iolog, the event log is read online (at each guest SEI trap
+ *     and every SIM_IOLOG_PERIOD cycles, so the ring never overflows, and at the end) and,
+ *     unless --no-iocheck, every record is checked against the host completions and the
+ *     retirements of this run (model/iocheck.h); mcycle equals cycle here (a csrr mcycle
+ *     retiring in cycle k reads k). A violation ends the run FAIL ... reason=iocheck.
  */
+
+#define SIM_IOLOG_PERIOD 0xffffu   /* mask: a poll every 65,536 cycles */
 
 #define PROG "umbra"
 
@@ -72,6 +81,8 @@ struct sim {
 	struct htif htif;
 	struct mmio_halt halt;
 	struct lockstep *ls;      /* --lockstep: the reference model beside the RTL */
+	struct iolog iolog;       /* rule 9: the hypervisor's event log (img.has_iolog) */
+	struct iocheck *ck;       /* rule 9: the delivery checker, NULL with --no-iocheck */
 	uint32_t fdt_addr;
 	size_t fdt_size;
 
@@ -233,6 +244,10 @@ static int sim_check(const struct sim *s)
 static void sim_free(struct sim *s)
 {
 	free(s->ls);
+	if (s->ck)
+		iocheck_free(s->ck);
+	free(s->ck);
+	iolog_free(&s->iolog);
 	if (s->console && s->console != stdout)
 		fclose(s->console);
 	if (s->disk_copy[0])
@@ -317,6 +332,29 @@ static int trace_on_prepare(struct sim *s)
 	return 0;
 }
 
+static void on_host_done(void *ctx, uint64_t cycle)
+{
+	struct sim *s = ctx;
+
+	iocheck_host_done(s->ck, cycle);
+}
+
+/* Rule 9. */
+static int iocheck_setup(struct sim *s)
+{
+	iolog_init(&s->iolog, s->img.iolog);
+	if (s->opts.no_iocheck)
+		return 0;
+	s->ck = malloc(sizeof(*s->ck));
+	if (!s->ck || iocheck_init(s->ck, iocheck_bound(s->opts.mem_latency))) {
+		say_error("out of memory for the I/O checker");
+		return -ENOMEM;
+	}
+	s->blk.done_hook = on_host_done;
+	s->blk.done_ctx = s;
+	return 0;
+}
+
 int sim_open(struct sim **sp, int argc, char **argv)
 {
 	char err[512];
@@ -371,6 +409,18 @@ int sim_open(struct sim **sp, int argc, char **argv)
 			lockstep_init(s->ls, &s->ram, &s->bus, s->opts.mtime_div);
 		}
 	}
+	if (!rc && s->img.has_iolog)
+		rc = iocheck_setup(s);
+	if (!rc && s->opts.fault_kind == OPTS_FAULT_IOLOG && !s->img.has_iolog) {
+		say_error("--inject-fault %s: %s has no umbra_iolog, nothing to perturb",
+			  s->opts.inject_fault, s->opts.elf);
+		rc = -EINVAL;
+	}
+	if (!rc && s->opts.trace_on_kind == OPTS_EV_IOCHECK && !s->img.has_iolog) {
+		say_error("--trace-on iocheck: %s has no umbra_iolog, there is nothing to check",
+			  s->opts.elf);
+		rc = -EINVAL;
+	}
 	if (rc) {
 		sim_free(s);
 		return rc;
@@ -392,7 +442,13 @@ int sim_open(struct sim **sp, int argc, char **argv)
 			 (unsigned long long)s->opts.trace_start);
 	if (s->ls)
 		say_info(s, "lockstep: every retirement is checked against the reference model");
-	if (s->opts.fault_kind)
+	if (s->ck)
+		say_info(s, "iocheck: every umbra_iolog record is checked against this run (B = %llu "
+			 "cycles)", (unsigned long long)s->ck->bound);
+	if (s->opts.fault_kind == OPTS_FAULT_IOLOG)
+		say_info(s, "fault injection: the I/O checker will see SEQ %llu delivered 1 cycle after "
+			 "its issue", (unsigned long long)s->opts.fault_order);
+	else if (s->opts.fault_kind)
 		say_info(s, "fault injection: the first %s retiring at order >= %llu will be corrupted",
 			 s->opts.fault_kind == OPTS_FAULT_REG ? "register write" : "store",
 			 (unsigned long long)s->opts.fault_order);
@@ -544,6 +600,81 @@ static void lockstep_retire(struct sim *s, const struct sim_out *o)
 	s->halt.reason = "lockstep";
 }
 
+/* Rule 9: the record as the checker sees it; --inject-fault iolog@N moves SEQ N's delivery. */
+static int on_record(void *ctx, const struct iolog_event *e)
+{
+	struct sim *s = ctx;
+	struct iolog_event x = *e;
+
+	s->ck->policy = s->iolog.policy;
+	s->ck->safepoints = s->iolog.safepoints;
+	if (s->opts.fault_kind == OPTS_FAULT_IOLOG && e->seq == s->opts.fault_order) {
+		x.delivered = x.issue + 1;
+		fflush(stdout);
+		fprintf(stderr, PROG ": injected fault: the checker sees seq %u delivered at %llu "
+			"(logged %llu)\n", e->seq, (unsigned long long)x.delivered,
+			(unsigned long long)e->delivered);
+	}
+	return iocheck_record(s->ck, &x);
+}
+
+/* Rule 9: a violation (or a log the checker cannot read) ends the run. */
+static void iocheck_halt(struct sim *s)
+{
+	fflush(stdout);
+	fprintf(stderr, PROG ": iocheck: %s\n", s->ck->why);
+	if (s->halt.kind == MMIO_HALT_PASS)
+		s->halt.kind = MMIO_RUNNING;   /* a pass does not hide a violation */
+	if (s->halt.kind == MMIO_RUNNING)
+		s->halt.reason = "iocheck";
+	mmio_set_halt(&s->halt, MMIO_HALT_FAIL, SIM_EXIT_IOCHECK,
+		      "iocheck: a completion delivery breaks the %s policy's rules (docs/io.md §4; "
+		      "record above), found in cycle %llu", iolog_policy_name(s->iolog.policy),
+		      (unsigned long long)s->cycle);
+	if (s->opts.trace_on_kind == OPTS_EV_IOCHECK && !s->event_hit) {
+		s->event_hit = true;
+		s->event_cycle = s->ck->at;
+	}
+}
+
+/* Rule 9: read what the hypervisor logged since the last time. */
+static void iolog_read(struct sim *s)
+{
+	int rc;
+
+	if (s->ck && s->ck->err)
+		return;
+	rc = iolog_poll(&s->iolog, &s->ram, s->ck ? on_record : NULL, s);
+	if (rc >= 0)
+		return;
+	if (s->ck) {
+		if (!s->ck->err)
+			iocheck_log_error(s->ck, &s->iolog, s->cycle);
+		iocheck_halt(s);
+	}
+}
+
+/* Rule 9: this retirement for the checker; the guest taking SEI is a moment to read the log. */
+static void iocheck_observe(struct sim *s, const struct sim_out *o)
+{
+	struct iocheck_ret r = {
+		.cycle = s->cycle,
+		.insn = o->rvfi_insn,
+		.cause = o->rvfi_intr && !o->rvfi_trap ? o->rvfi_trap_cause & 0x7fffffffu :
+							 o->rvfi_trap_cause,
+		.rs1_rdata = o->rvfi_rs1_rdata,
+		.trap = o->rvfi_trap,
+		.intr = o->rvfi_intr,
+		.mode = o->rvfi_mode,
+	};
+
+	iocheck_retire(s->ck, &r);
+	if (r.intr && r.cause == 9 && r.mode == 1)
+		iolog_read(s);
+	else if (s->ck->err && s->halt.kind == MMIO_RUNNING)
+		iocheck_halt(s);   /* out of memory for the observations */
+}
+
 /* Rule 8: is this retirement the --trace-on event? */
 static bool is_event(const struct sim *s, const struct sim_out *o)
 {
@@ -556,6 +687,8 @@ static bool is_event(const struct sim *s, const struct sim_out *o)
 		return o->rvfi_pc_rdata == s->opts.trace_on_arg;
 	case OPTS_EV_LOCKSTEP:
 		return s->halt.reason && strcmp(s->halt.reason, "lockstep") == 0;
+	case OPTS_EV_IOCHECK:
+		return s->ck && s->ck->err;
 	default:
 		return false;
 	}
@@ -611,10 +744,12 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 		s->last_pc = o->rvfi_pc_rdata;
 		s->last_order = o->rvfi_order;
 		s->retired_any = true;
-		if (s->opts.fault_kind && !s->fault_seen)
+		if (s->opts.fault_kind && s->opts.fault_kind <= OPTS_FAULT_MEM && !s->fault_seen)
 			note_fault(s, o);
 		if (s->ls)
 			lockstep_retire(s, o);
+		if (s->ck)
+			iocheck_observe(s, o);
 		if (s->opts.trace_on && !s->event_hit && is_event(s, o)) {
 			s->event_hit = true;
 			s->event_cycle = s->cycle;
@@ -638,10 +773,12 @@ int sim_step(struct sim *s, const struct sim_out *o, struct sim_in *in)
 	port_drive(&s->mmio, s->cycle, &in->mmio_rsp_valid, &in->mmio_rsp_err, &in->mmio_rsp_rdata);
 	in->irq_src = s->bus.irq_lines;
 	in->mtime_div = (uint16_t)s->opts.mtime_div;
-	in->fault_kind = (uint8_t)s->opts.fault_kind;
+	in->fault_kind = s->opts.fault_kind <= OPTS_FAULT_MEM ? (uint8_t)s->opts.fault_kind : 0;
 	in->fault_order = s->opts.fault_order;
 	s->ready_q = true;
 
+	if (s->img.has_iolog && (s->cycle & SIM_IOLOG_PERIOD) == 0)
+		iolog_read(s);
 	s->cycle++;
 	if (s->halt.kind != MMIO_RUNNING || sim_signal || s->cycle >= s->opts.max_cycles ||
 	    s->event_hit)
@@ -688,7 +825,20 @@ static void write_stats(struct sim *s, const char *result, int status, double wa
 		stats_put_u64(&s->stats, "lockstep.retirements_checked", s->ls->checked);
 		stats_put_u64(&s->stats, "lockstep.gwb_records_checked", s->ls->gwb_records);
 	}
-	machine_put_disk_stats(&s->stats, &s->bus, &s->blk);
+	machine_put_disk_stats(&s->stats, &s->bus, &s->blk, !s->img.has_iolog);
+	if (s->img.has_iolog)
+		machine_put_iolog_stats(&s->stats, &s->iolog);
+	if (s->ck) {
+		stats_put_u64(&s->stats, "iocheck.records_checked", s->ck->records);
+		stats_put_u64(&s->stats, "iocheck.bound_cycles", s->ck->bound);
+		stats_put_u64(&s->stats, "iocheck.host_completions", s->ck->nhost);
+		stats_put_u64(&s->stats, "iocheck.guest_sei_traps", s->ck->sei_traps);
+		stats_put_u64(&s->stats, "iocheck.violations", s->ck->err ? 1 : 0);
+		stats_put_u64(&s->stats, "iocheck.delay_max_cycles", s->ck->delay_max);
+		stats_put_u64(&s->stats, "iocheck.delay_busy_max_cycles", s->ck->delay_busy_max);
+		stats_put_u64(&s->stats, "iocheck.delay_busy_trap_cause", s->ck->busy_cause);
+		stats_put_u64(&s->stats, "iocheck.delay_busy_trap_insn", s->ck->busy_insn);
+	}
 	machine_put_guest_stats(&s->stats, &s->ram, &s->img, stderr, PROG);
 	rc = stats_close_file(&s->stats);
 	if (rc)
@@ -764,6 +914,12 @@ int sim_close(struct sim *s)
 	int status;
 
 	assert(sim_check(s) == 0);
+	if (s->img.has_iolog && !s->event_hit) {
+		iolog_read(s);
+		if (s->ck && !s->ck->err &&
+		    iocheck_finish(s->ck, s->halt.kind == MMIO_HALT_PASS, s->cycle) < 0)
+			iocheck_halt(s);
+	}
 	if (s->opts.trace_on && !s->event_hit && s->opts.trace_on_kind == OPTS_EV_FAIL &&
 	    s->halt.kind != MMIO_HALT_PASS) {
 		s->event_hit = true;
@@ -791,6 +947,14 @@ int sim_close(struct sim *s)
 	}
 	say_info(s, "%llu cycles in %.3f s (%.2f M cycles/s)", (unsigned long long)s->cycle, wall,
 		 wall > 0 ? (double)s->cycle / wall / 1e6 : 0.0);
+	if (s->img.has_iolog && !s->ck)
+		machine_warn_iolog(&s->iolog, stderr, PROG);
+	if (s->ck)
+		say_info(s, "iocheck: %llu event records checked (%llu delivered), %zu host completions, "
+			 "%llu guest SEI traps%s", (unsigned long long)s->ck->records,
+			 (unsigned long long)s->ck->delivered, s->ck->nhost,
+			 (unsigned long long)s->ck->sei_traps,
+			 s->ck->err ? " before the violation" : ", all within the rules");
 	if (s->ls)
 		say_info(s, "lockstep: %llu retirements and %llu GWB records checked%s",
 			 (unsigned long long)s->ls->checked, (unsigned long long)s->ls->gwb_records,

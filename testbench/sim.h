@@ -16,6 +16,7 @@ extern "C" {
 #define SIM_EXIT_TIMEOUT   124
 #define SIM_EXIT_SIGNAL    130
 #define SIM_EXIT_LOCKSTEP  125   /* the final line says FAIL ... reason=lockstep */
+#define SIM_EXIT_IOCHECK   126   /* FAIL ... reason=iocheck (docs/io.md §4) */
 
 /* sim_open() result besides 0 and negative errnos: nothing to simulate (--help), exit 0. */
 #define SIM_OPEN_DONE 1

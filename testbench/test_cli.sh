@@ -124,6 +124,13 @@ check 38-trace-on-window     --trace t.fst --trace-on fail --trace-start 5 good.
 check 39-trace-window-alone  --trace-window 9 good.elf;   expect_in 39-trace-window-alone "sizes the window of --trace-on"
 check 32-fault-kind          --inject-fault pc@5 good.elf;  expect_in 32-fault-kind "want reg@N or mem@N"
 check 33-fault-number        --inject-fault reg@x good.elf; expect_in 33-fault-number "N wants a number"
+check 40-fault-iolog-seq     --inject-fault iolog@0 good.elf; expect_in 40-fault-iolog-seq "a SEQ is 1..4294967295"
+check 41-fault-iolog-off     --no-iocheck --inject-fault iolog@2 good.elf; expect_in 41-fault-iolog-off "drop --no-iocheck"
+check 42-trace-on-iocheck-off --no-iocheck --trace t.fst --trace-on iocheck good.elf; expect_in 42-trace-on-iocheck-off "needs the I/O checker"
+if [ "$PROG" = umbra ]; then
+	check 43-fault-iolog-none --inject-fault iolog@2 good.elf; expect_in 43-fault-iolog-none "has no umbra_iolog, nothing to perturb"
+	check 44-trace-on-iocheck-none --trace t.fst --trace-on iocheck good.elf; expect_in 44-trace-on-iocheck-none "has no umbra_iolog"
+fi
 if [ "$PROG" = umbra-iss ]; then
 	check 34-iss-fault       --inject-fault reg@5 good.elf; expect_in 34-iss-fault "corrupts the RTL"
 fi
@@ -162,12 +169,13 @@ else
 	fail=$((fail + 1))
 fi
 
-# A good disk: the run starts (good.elf spins: timeout), the image is untouched, the stats carry io.*.
+# A good disk: the run starts (good.elf spins: timeout), the image is untouched, the stats carry disk.* (and io.* mirroring it: no hypervisor).
 cp ok.img ok2.img
 "$UMBRA" --quiet --disk ok.img --disk-readonly --max-cycles 1000 --stats s.json good.elf >out.txt 2>err.txt
 status=$?
-if [ "$status" -eq 124 ] && cmp -s ok.img ok2.img && grep -q '"io.requests": 0' s.json &&
-   grep -q '"io.latency_p99_cycles": 0' s.json; then
+if [ "$status" -eq 124 ] && cmp -s ok.img ok2.img && grep -q '"disk.requests": 0' s.json &&
+   grep -q '"disk.latency_p99_cycles": 0' s.json && grep -q '"io.requests": 0' s.json &&
+   grep -q '"disk.capacity_sectors": ' s.json && ! grep -q '"io.disk' s.json; then
 	echo "PASS 30-disk-run"
 	pass=$((pass + 1))
 else

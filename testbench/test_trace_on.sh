@@ -63,5 +63,30 @@ else
 	tail -n 3 t4.err t5.err | sed 's/^/    /'
 fi
 
+# 5: iocheck: a completion-delivery violation (a record perturbed by --inject-fault iolog@3) gets the
+# window around the cycle the checker names; the run still fails as without --trace-on (126).
+BOOT=$FW/../boot.elf
+args=(--quiet --inject-fault iolog@3 --bootargs "pt=gwb irq=mature work=diskseq n=4" "$BOOT")
+"$UMBRA" "${args[@]}" >p6.out 2>p6.err; prc=$?
+"$UMBRA" --trace w6.fst --trace-on iocheck --trace-window 300 "${args[@]:1}" >t6.out 2>t6.err; rc=$?
+c=$(sed -n 's/.*trace-on: iocheck in cycle \([0-9]*\);.*/\1/p' t6.err)
+span=$(fst_span w6.fst)
+if [ "$prc" -eq 126 ] && [ "$rc" -eq 126 ] && cmp -s p6.out t6.out && [ -n "$c" ] &&
+   [ "$span" = "$(( (c - 300) * 10 )) $(( (c + 300) * 10 + 5 )) " ] &&
+   tail -n 1 t6.err | grep -q 'reason=iocheck'; then
+	ok "5-iocheck (violation in cycle $c, FST ${span% })"
+else
+	bad 5-iocheck "status $rc (plain $prc), event cycle '$c', FST span '$span'"
+	tail -n 4 t6.err | sed 's/^/    /'
+fi
+
+# 6: iocheck with no violation: no waveform, the plain run's status.
+"$UMBRA" --quiet --trace w7.fst --trace-on iocheck --bootargs "pt=gwb irq=immediate work=diskseq n=2" "$BOOT" >/dev/null 2>t7.err; rc=$?
+if [ "$rc" -eq 0 ] && [ ! -e w7.fst ]; then
+	ok 6-iocheck-none
+else
+	bad 6-iocheck-none "status $rc; FST $( [ -e w7.fst ] && echo written || echo absent)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

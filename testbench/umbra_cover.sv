@@ -3,6 +3,10 @@
 // result, every permission-fault reason, traps by cause and target (an exit
 // to M-mode from S/U is a hypervisor exit), interrupts by cause, and the GWB
 // append (word and sub-word) and full. The RTL itself stays free of them.
+// The interrupt delivery reasons of I/O completion virtualization (immediate,
+// maturity, safepoint-idle, safepoint-poll, rejected) are the hypervisor's
+// software events, not RTL states: tools/coverage.py counts them from the
+// umbra_iolog event logs of the coverage runs (io.delivery.* in the summary).
 `default_nettype none
 
 // MMU: TLB hit/miss per side; page-fault reasons decided by a TLB entry's flags.

@@ -12,6 +12,11 @@ file per run, then:
   build/cov/summary.json      points and hits per kind, every cover point with its count
   build/cov/summary.md        the same for humans and for the design-review report
 
+Interrupt delivery reasons (immediate, maturity, safepoint-idle, safepoint-poll, rejected) are
+software events of the hypervisor, not RTL states: they are counted from the event logs
+(umbra_iolog) of the coverage runs, which the harness reads into each run's --stats JSON as
+io.log.<reason>, and listed beside the RTL's cover points as io.delivery.<reason>.
+
 usage: coverage.py [--sim BIN] [--jobs N] [--out DIR] [ELF...]
 """
 import argparse
@@ -65,7 +70,8 @@ def write_md(summary, runs, path):
     for k, v in summary["kinds"].items():
         lines.append(f"| {k} | {v['points']} | {v['hit']} | {v['percent']} |")
     miss = [p for p in summary["cover_points"] if p["count"] == 0]
-    lines += ["", f"Functional cover points (testbench/umbra_cover.sv): "
+    lines += ["", f"Functional cover points (testbench/umbra_cover.sv, and the interrupt delivery "
+              f"reasons io.delivery.*, software events counted from the runs' umbra_iolog event logs): "
               f"{len(summary['cover_points']) - len(miss)} of {len(summary['cover_points'])} hit.", "",
               "| cover point | hits |", "|---|---:|"]
     for p in summary["cover_points"]:
@@ -78,17 +84,34 @@ def write_md(summary, runs, path):
 # by reason, hidden faults, GWB appends, drains and a full log.
 BOOT_RUNS = ["pt=native work=pgfault n=16", "pt=wp work=ptemod n=16 batch=4",
              "pt=oos work=forkwait n=2", "pt=gwb gwbcap=2 work=ptemod n=24 batch=8"]
+# The disk workloads under each delivery policy: every delivery reason of the event log.
+IO_RUNS = ["pt=gwb irq=immediate work=diskseq n=4", "pt=gwb irq=nominal work=diskrand n=4",
+           "pt=gwb irq=mature safepoint=idle work=diskseq n=4",
+           "pt=native irq=mature safepoint=poll work=diskbad"]   # poll deliveries and refusals
+REASONS = ["immediate", "maturity", "safepoint-idle", "safepoint-poll", "rejected"]
 
 
-def run_one(sim, job, datdir):
+def run_one(sim, job, datdir, n):
     elf, bootargs = job
     env = dict(os.environ, UMBRA_COVERAGE_DIR=datdir)
-    cmd = [sim, "--quiet", "--max-cycles", "20000000"]
+    stats = os.path.join(datdir, "..", "stats", "%03d.json" % n)
+    cmd = [sim, "--quiet", "--max-cycles", "60000000", "--stats", stats]
     if bootargs:
         cmd += ["--bootargs", bootargs]
-    p = subprocess.run(cmd + [elf], env=env, capture_output=True, text=True, timeout=600)
+    p = subprocess.run(cmd + [elf], env=env, capture_output=True, text=True, timeout=900)
     last = p.stderr.strip().splitlines()[-1:] or ["(no output)"]
     return elf, p.returncode, last[0] + (f"  [{bootargs}]" if bootargs else "")
+
+
+def delivery_points(statsdir):
+    """io.delivery.<reason>: deliveries by reason summed over the runs' event logs."""
+    counts = {r: 0 for r in REASONS}
+    for path in sorted(glob.glob(os.path.join(statsdir, "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            st = json.load(f)
+        for r in REASONS:
+            counts[r] += st.get("io.log." + r, 0)
+    return [{"point": "io.delivery." + r + " (event log)", "count": c} for r, c in counts.items()]
 
 
 def main():
@@ -109,7 +132,7 @@ def main():
     jobs = [(e, None) for e in (args.elfs or sorted(glob.glob("build/fw/tests/*.elf") +
                                                    glob.glob("build/fw/rvtest/*.elf")))]
     if not args.elfs and os.path.exists("build/boot.elf"):
-        jobs += [("build/boot.elf", b) for b in BOOT_RUNS]
+        jobs += [("build/boot.elf", b) for b in BOOT_RUNS + IO_RUNS]
     elfs = [e for e, _ in jobs]
     if not elfs:
         sys.exit("coverage: no programs to run (make build first)")
@@ -118,12 +141,14 @@ def main():
         sys.exit(f"coverage: no such program: {missing[0]}")
 
     datdir = os.path.join(args.out, "dat")
-    shutil.rmtree(datdir, ignore_errors=True)
-    os.makedirs(datdir)
+    statsdir = os.path.join(args.out, "stats")
+    for d in (datdir, statsdir):
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
     bad = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for i, (elf, rc, last) in enumerate(pool.map(lambda j: run_one(args.sim, j, os.path.abspath(datdir)),
-                                                     jobs), 1):
+        for i, (elf, rc, last) in enumerate(pool.map(lambda nj: run_one(args.sim, nj[1], os.path.abspath(datdir), nj[0]),
+                                                     enumerate(jobs)), 1):
             expected_fail = "fail" in os.path.basename(elf)
             ok = (rc != 0) if expected_fail else (rc == 0)
             bad += not ok
@@ -141,6 +166,7 @@ def main():
     subprocess.run(["genhtml", "--quiet", "--output-directory", html, "--title", "umbra RTL coverage",
                     info], check=True)
     summary = summarize(merged)
+    summary["cover_points"] += delivery_points(statsdir)
     summary["runs"] = len(elfs)
     with open(os.path.join(args.out, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=2)

@@ -8,7 +8,7 @@ Collects what the other targets measured and writes build/report/index.html:
   synthesis       build/synth/report.txt           (make synth)
   regression      regress/out/junit.xml            (make regress)
   paging results  docs/results-paging.md + build/results/paging.json (make results)
-  I/O results     docs/results-io.md + build/results/io.json         (make results-io)
+  I/O results     docs/results-io.md + build/results/io.json         (make results, make results-io)
   waveforms       build/waves/check/*.png          (make waves-check)
 
 A section whose input is missing says which target produces it; nothing is
@@ -155,17 +155,19 @@ def gnuplot_bars(data, title, ylabel, path):
     return p.returncode == 0 and os.path.exists(path)
 
 
-def section_results(out, name, md, data_json, plot_key, title, ylabel, target):
+def section_results(out, name, md, data_json, plots, target):
+    """plots: (key in data_json, title, ylabel) for each gnuplot bar chart above the page."""
     parts = []
     body = md_file(md)
     d = load_json(data_json)
-    if d and isinstance(d.get(plot_key), list):
-        svg = os.path.join(out, f"{name}.svg")
-        if gnuplot_bars([(p["label"], p["value"]) for p in d[plot_key]], title, ylabel, svg):
-            parts.append(f'<img src="{name}.svg" alt="{esc(title)}">')
+    for i, (plot_key, title, ylabel) in enumerate(plots):
+        if d and isinstance(d.get(plot_key), list):
+            svg = os.path.join(out, f"{name}{i or ''}.svg")
+            if gnuplot_bars([(p["label"], p["value"]) for p in d[plot_key]], title, ylabel, svg):
+                parts.append(f'<img src="{os.path.basename(svg)}" alt="{esc(title)}">')
     if body:
         parts.append(body)
-    return "\n".join(parts) if parts else missing(title, target)
+    return "\n".join(parts) if parts else missing(plots[0][1], target)
 
 
 def section_waves(out):
@@ -244,11 +246,14 @@ def main():
         ("Synthesis: the GWB's area", section_synth),
         ("Shadow paging: native, wp, oos and gwb",
          lambda o: section_results(o, "paging", "docs/results-paging.md", "build/results/paging.json",
-                                   "slowdown", "Slowdown over native by mode", "x native", "make results")),
-        ("I/O completion delivery",
+                                   [("slowdown", "Slowdown over native by mode", "x native")],
+                                   "make results")),
+        ("I/O completion delivery: immediate, nominal and mature",
          lambda o: section_results(o, "io", "docs/results-io.md", "build/results/io.json",
-                                   "latency", "Mean completion latency by policy", "cycles",
-                                   "make results-io")),
+                                   [("latency", "Mean completion latency (issue to delivery) by policy",
+                                     "cycles"),
+                                    ("latency_p99", "p99 completion latency by policy", "cycles")],
+                                   "make results")),
         ("Latest regression", section_regress),
         ("Waveforms", section_waves),
     ]

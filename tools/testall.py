@@ -25,6 +25,10 @@ SUITES = [
      "an RTL fault injected at a chosen retirement is reported there by --lockstep"),
     ("trace-on", "bash testbench/test_trace_on.sh build/umbra",
      "--trace-on writes the window around the first event; console, status and image as a plain run"),
+    ("iocheck", "bash testbench/test_iocheck.sh build/umbra",
+     "the completion-delivery checker passes every delivery of disk workloads under each irq= policy, "
+     "fails a perturbed record (exit 126, reason=iocheck), --no-iocheck; the event log agrees with the "
+     "hypervisor's counters on umbra and umbra-iss"),
     ("disk", "python3 regress/disk_check.py",
      "the disk image holds what the guest wrote (and equals QEMU's), FLUSH reaches fsync, "
      "completion interrupts come at the cycles the timing model predicts"),

@@ -146,6 +146,17 @@ static void test_unknown(void **state)
 	assert_int_equal(parse("--inject-fault=mem@0x10", "p.elf", NULL), 0);
 	assert_int_equal(o.fault_kind, OPTS_FAULT_MEM);
 	assert_int_equal(o.fault_order, 16);
+	assert_int_equal(parse("--inject-fault", "iolog@7", "p.elf", NULL), 0);
+	assert_int_equal(o.fault_kind, OPTS_FAULT_IOLOG);
+	assert_int_equal(o.fault_order, 7);
+	assert_int_equal(parse("--inject-fault", "iolog@0", "p.elf", NULL), -EINVAL);
+	expect_error("a SEQ is 1..4294967295");
+	assert_int_equal(parse("--no-iocheck", "--inject-fault", "iolog@3", "p.elf", NULL), -EINVAL);
+	expect_error("drop --no-iocheck");
+	assert_int_equal(parse("--trace", "w.fst", "--trace-on", "iocheck", "p.elf", NULL), 0);
+	assert_int_equal(o.trace_on_kind, OPTS_EV_IOCHECK);
+	assert_int_equal(parse("--no-iocheck", "p.elf", NULL), 0);
+	assert_true(o.no_iocheck);
 	assert_int_equal(parse("--disk-readonly=1", "p.elf", NULL), -EINVAL);
 	expect_error("--disk-readonly takes no value");
 	assert_int_equal(parse("--max", "5", "p.elf", NULL), -EINVAL);   /* no abbreviations */
