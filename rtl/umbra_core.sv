@@ -651,19 +651,27 @@ module umbra_core #(
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraCoreOneRetire: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(retire && exc));
-  UmbraCoreDataReqKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(data_req_valid_o));
-  UmbraCoreImemReqKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(imem_req_valid_o));
-  UmbraCoreExStateKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(ex_state_q));
-  UmbraCoreOneDataReq: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(ptw_req && lsu_dreq_valid));
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraCoreOneRetire
+    if (rst_ni) assert (!(retire && exc)) else $error("%m: retirement and exception at once");
+  end
+  always @(posedge clk_i) begin : UmbraCoreDataReqKnown
+    if (rst_ni) assert ((^data_req_valid_o) !== 1'bx) else $error("%m: data_req_valid_o unknown");
+  end
+  always @(posedge clk_i) begin : UmbraCoreImemReqKnown
+    if (rst_ni) assert ((^imem_req_valid_o) !== 1'bx) else $error("%m: imem_req_valid_o unknown");
+  end
+  always @(posedge clk_i) begin : UmbraCoreExStateKnown
+    if (rst_ni) assert ((^ex_state_q) !== 1'bx) else $error("%m: ex_state_q unknown");
+  end
+  always @(posedge clk_i) begin : UmbraCoreOneDataReq
+    if (rst_ni) assert (!(ptw_req && lsu_dreq_valid)) else $error("%m: walker and LSU request at once");
+  end
   // GWB: a record is reported with the retirement of the store that wrote it
   // (a store that did not trap); a GWB-full exception comes from a store.
-  // Immediate form, as in umbra_lsu.
   always @(posedge clk_i) begin : UmbraCoreGwbRetire
     if (rst_ni && (gwb_append || gwb_full))
       assert (dec_store && (gwb_full || (retire && (ex_state_q == ExMem)))) else $error("%m: GWB event without its store");

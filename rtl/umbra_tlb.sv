@@ -114,9 +114,14 @@ module umbra_tlb #(
   end
 
 `ifdef UMBRA_ASSERT
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
   // Never two entries for one address: the walker fills only on a miss.
-  UmbraTlbOneHit: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    $onehot0(hit_vec));
+  always @(posedge clk_i) begin : UmbraTlbOneHit
+    if (rst_ni) assert ($onehot0(hit_vec)) else $error("%m: hits %b", hit_vec);
+  end
 `endif
 
 endmodule
