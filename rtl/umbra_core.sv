@@ -390,7 +390,7 @@ module umbra_core #(
 
   ex_state_e ex_state_q, ex_state_d;
 
-  logic        priv_illegal, illegal;
+  logic        priv_illegal, illegal;   // priv_illegal: privilege or CSR access refused
   logic [31:0] pc4, jump_target;
   logic        jumps;            // control transfer taken
   logic        target_misaligned;
@@ -400,11 +400,19 @@ module umbra_core #(
   assign jumps = dec_jal || dec_jalr || (dec_branch && branch_taken);
   assign target_misaligned = jumps && (jump_target[1:0] != 2'b00);
 
-  assign priv_illegal = (dec_mret && (priv != umbra_pkg::PrivM)) ||
-                        (dec_sret && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tsr))) ||
-                        (dec_sfence && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tvm))) ||
-                        (dec_wfi && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tw)));
-  assign illegal = dec_illegal || priv_illegal || (dec_csr && csr_illegal);
+  // The privilege and CSR checks concern only the system instructions: they
+  // sit in that branch, which the simulator skips for all the others.
+  always_comb begin
+    priv_illegal = 1'b0;
+    if (dec_mret || dec_sret || dec_sfence || dec_wfi || dec_csr) begin
+      priv_illegal = (dec_mret && (priv != umbra_pkg::PrivM)) ||
+                     (dec_sret && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tsr))) ||
+                     (dec_sfence && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tvm))) ||
+                     (dec_wfi && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tw))) ||
+                     (dec_csr && csr_illegal);
+    end
+  end
+  assign illegal = dec_illegal || priv_illegal;
 
   logic        wb_en;            // write rd this cycle (when rd != 0)
   logic [31:0] wb_data;
