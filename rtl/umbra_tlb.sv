@@ -37,16 +37,16 @@ module umbra_tlb #(
   logic [IdxW-1:0]    victim_q, victim_d;
   logic [Entries-1:0] hit_vec;
 
-  // An entry matches when the VPN bits it maps are equal: all 20, or for a
-  // megapage VPN[1] only. No compares while the TLB is empty (after reset
-  // and each flush; always with translation off), so the simulator pays for
-  // them only when there is an entry.
+  // No compares while the TLB is empty (after reset and each flush, and in
+  // a run that never translates): the simulator pays for them only when
+  // there is an entry. In hardware the guard is an OR of the valid bits.
   always_comb begin
     hit_vec = '0;
     if (valid_q != '0) begin
       for (int i = 0; i < Entries; i++) begin
         hit_vec[i] = valid_q[i] &&
-                     (((vpn_q[i] ^ lookup_vpn_i) & {10'h3ff, {10{!mega_q[i]}}}) == 20'd0);
+                     (vpn_q[i][19:10] == lookup_vpn_i[19:10]) &&
+                     (mega_q[i] || (vpn_q[i][9:0] == lookup_vpn_i[9:0]));
       end
     end
   end
