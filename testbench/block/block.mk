@@ -30,7 +30,7 @@ $(BLOCK_DIR)/icarus/tb_%.vvp: testbench/block/tb_%.sv rtl/%.sv
 
 # tb_umbra_gwb tests the MMU/store path with the GWB through umbra_core, so it
 # needs the whole core; under Icarus it uses the always_comb-free copies of
-# testbench/icarus.mk and no -DUMBRA_ASSERT (no concurrent assertions there).
+# testbench/icarus.mk and, as there, no -DUMBRA_ASSERT.
 BLOCK_IV_RTL := $(patsubst rtl/%,$(BUILD)/icarus/rtl/%,$(RTL_SRCS))
 
 $(BLOCK_DIR)/verilator/tb_umbra_gwb/sim: testbench/block/tb_umbra_gwb.sv $(RTL_SRCS)
