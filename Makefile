@@ -34,6 +34,7 @@ help:
 	@echo "single suites (python3 tools/testall.py --list shows them all):"
 	@echo "  make unit-test     cmocka tests of the C models and the harness driver"
 	@echo "  make block-test    CLINT/PLIC/GWB block benches on Verilator and Icarus"
+	@echo "  make assert-test   the RTL assertions fire: a sample of blocks driven against their protocol"
 	@echo "  make tb-test       build/umbra's bad-input handling"
 	@echo "  make fw-qemu       the directed firmware tests on QEMU alone"
 	@echo "  make icarus-fw-tests  the directed tests on the Icarus build, checked against umbra"

@@ -390,7 +390,7 @@ module umbra_core #(
 
   ex_state_e ex_state_q, ex_state_d;
 
-  logic        priv_illegal, illegal;
+  logic        priv_illegal, illegal;   // priv_illegal: privilege or CSR access refused
   logic [31:0] pc4, jump_target;
   logic        jumps;            // control transfer taken
   logic        target_misaligned;
@@ -400,11 +400,19 @@ module umbra_core #(
   assign jumps = dec_jal || dec_jalr || (dec_branch && branch_taken);
   assign target_misaligned = jumps && (jump_target[1:0] != 2'b00);
 
-  assign priv_illegal = (dec_mret && (priv != umbra_pkg::PrivM)) ||
-                        (dec_sret && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tsr))) ||
-                        (dec_sfence && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tvm))) ||
-                        (dec_wfi && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tw)));
-  assign illegal = dec_illegal || priv_illegal || (dec_csr && csr_illegal);
+  // The privilege and CSR checks concern only the system instructions: they
+  // sit in that branch, which the simulator skips for all the others.
+  always_comb begin
+    priv_illegal = 1'b0;
+    if (dec_mret || dec_sret || dec_sfence || dec_wfi || dec_csr) begin
+      priv_illegal = (dec_mret && (priv != umbra_pkg::PrivM)) ||
+                     (dec_sret && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tsr))) ||
+                     (dec_sfence && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tvm))) ||
+                     (dec_wfi && ((priv == umbra_pkg::PrivU) || ((priv == umbra_pkg::PrivS) && tw))) ||
+                     (dec_csr && csr_illegal);
+    end
+  end
+  assign illegal = dec_illegal || priv_illegal;
 
   logic        wb_en;            // write rd this cycle (when rd != 0)
   logic [31:0] wb_data;
@@ -651,19 +659,27 @@ module umbra_core #(
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraCoreOneRetire: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(retire && exc));
-  UmbraCoreDataReqKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(data_req_valid_o));
-  UmbraCoreImemReqKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(imem_req_valid_o));
-  UmbraCoreExStateKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(ex_state_q));
-  UmbraCoreOneDataReq: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(ptw_req && lsu_dreq_valid));
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraCoreOneRetire
+    if (rst_ni) assert (!(retire && exc)) else $error("%m: retirement and exception at once");
+  end
+  always @(posedge clk_i) begin : UmbraCoreDataReqKnown
+    if (rst_ni) assert ((^data_req_valid_o) !== 1'bx) else $error("%m: data_req_valid_o unknown");
+  end
+  always @(posedge clk_i) begin : UmbraCoreImemReqKnown
+    if (rst_ni) assert ((^imem_req_valid_o) !== 1'bx) else $error("%m: imem_req_valid_o unknown");
+  end
+  always @(posedge clk_i) begin : UmbraCoreExStateKnown
+    if (rst_ni) assert ((^ex_state_q) !== 1'bx) else $error("%m: ex_state_q unknown");
+  end
+  always @(posedge clk_i) begin : UmbraCoreOneDataReq
+    if (rst_ni) assert (!(ptw_req && lsu_dreq_valid)) else $error("%m: walker and LSU request at once");
+  end
   // GWB: a record is reported with the retirement of the store that wrote it
   // (a store that did not trap); a GWB-full exception comes from a store.
-  // Immediate form, as in umbra_lsu.
   always @(posedge clk_i) begin : UmbraCoreGwbRetire
     if (rst_ni && (gwb_append || gwb_full))
       assert (dec_store && (gwb_full || (retire && (ex_state_q == ExMem)))) else $error("%m: GWB event without its store");

@@ -486,12 +486,19 @@ module umbra_csr
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraCsrOneEvent: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    $onehot0({exc_i, irq_take_i, mret_i, sret_i}));
-  UmbraCsrPrivLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    priv_q != 2'b10);
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraCsrOneEvent
+    if (rst_ni) assert ($onehot0({exc_i, irq_take_i, mret_i, sret_i}))
+      else $error("%m: exc %b irq %b mret %b sret %b at once", exc_i, irq_take_i, mret_i, sret_i);
+  end
+  always @(posedge clk_i) begin : UmbraCsrPrivLegal
+    if (rst_ni) assert (priv_q != 2'b10) else $error("%m: reserved privilege mode");
+  end
   // GWB: an append happens only below mgwbcap, which stays a power of two in
-  // 1..4096 (immediate form, as in umbra_lsu, for build/umbra's speed).
+  // 1..4096.
   always @(posedge clk_i) begin : UmbraCsrGwbAppendRoom
     if (rst_ni && gwb_append_i)
       assert (Gwb && (gwb_idx_q < gwb_cap_q) && $onehot(gwb_cap_q) && (gwb_cap_q <= GwbCapMax))

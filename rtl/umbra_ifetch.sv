@@ -120,12 +120,19 @@ module umbra_ifetch
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraIfetchRspOnlyWaiting: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    imem_rsp_valid_i |-> (state_q == IfWait));
-  UmbraIfetchDoneNeedsInsn: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    ex_done_i |-> insn_valid_o);
-  UmbraIfetchStateKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(state_q));
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraIfetchRspOnlyWaiting
+    if (rst_ni && imem_rsp_valid_i) assert (state_q == IfWait) else $error("%m: response while not waiting");
+  end
+  always @(posedge clk_i) begin : UmbraIfetchDoneNeedsInsn
+    if (rst_ni && ex_done_i) assert (insn_valid_o) else $error("%m: done without an instruction");
+  end
+  always @(posedge clk_i) begin : UmbraIfetchStateKnown
+    if (rst_ni) assert ((^state_q) !== 1'bx) else $error("%m: state unknown");
+  end
 `endif
 
 endmodule

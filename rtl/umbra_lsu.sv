@@ -245,15 +245,20 @@ module umbra_lsu
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraLsuReqHeld: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (state_q != LsIdle) |-> req_i);
-  UmbraLsuRspOnlyWaiting: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    drsp_valid_i |-> (state_q == LsWait || state_q == LsWaitLo || state_q == LsWaitHi));
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraLsuReqHeld
+    if (rst_ni && (state_q != LsIdle)) assert (req_i) else $error("%m: request withdrawn while busy");
+  end
+  always @(posedge clk_i) begin : UmbraLsuRspOnlyWaiting
+    if (rst_ni && drsp_valid_i)
+      assert ((state_q == LsWait) || (state_q == LsWaitLo) || (state_q == LsWaitHi))
+        else $error("%m: response while not waiting");
+  end
 
-  // The append handshake. Immediate assertions at the clock edge (they read the
-  // values of the cycle that ends there, as a property would, without the
-  // per-cycle sampled copies and code that cost build/umbra speed); each sits
-  // in a block named <Module><Property>, as in umbra_clint.
+  // The append handshake.
   logic appending;   // a record word is offered or in flight
   assign appending = (state_q == LsAppendLo) || (state_q == LsWaitLo) ||
                      (state_q == LsAppendHi) || (state_q == LsWaitHi);

@@ -201,12 +201,19 @@ module umbra_mmu
   );
 
 `ifdef UMBRA_ASSERT
-  UmbraMmuIfAnswerOnce: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(if_ok_o && if_fault_o));
-  UmbraMmuDAnswerOnce: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !(d_ok_o && d_fault_o));
-  UmbraMmuNoFlushWhileWalking: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    flush_i |-> ptw_idle);
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraMmuIfAnswerOnce
+    if (rst_ni) assert (!(if_ok_o && if_fault_o)) else $error("%m: fetch ok and fault at once");
+  end
+  always @(posedge clk_i) begin : UmbraMmuDAnswerOnce
+    if (rst_ni) assert (!(d_ok_o && d_fault_o)) else $error("%m: data ok and fault at once");
+  end
+  always @(posedge clk_i) begin : UmbraMmuNoFlushWhileWalking
+    if (rst_ni && flush_i) assert (ptw_idle) else $error("%m: flush while walking");
+  end
 `endif
 
 endmodule

@@ -135,10 +135,16 @@ module umbra_muldiv (
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraMuldivNoStartWhileBusy: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    (state_q != MdIdle) |-> !start_i);
-  UmbraMuldivStateKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(state_q));
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraMuldivNoStartWhileBusy
+    if (rst_ni && (state_q != MdIdle)) assert (!start_i) else $error("%m: start while busy");
+  end
+  always @(posedge clk_i) begin : UmbraMuldivStateKnown
+    if (rst_ni) assert ((^state_q) !== 1'bx) else $error("%m: state unknown");
+  end
 `endif
 
 endmodule

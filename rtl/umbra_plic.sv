@@ -81,7 +81,8 @@ module umbra_plic (
   logic                rsp_err_q, rsp_err_d;
 
   logic [NumSrc-1:0] eligible;       // pending and not in service
-  logic [NumSrc-1:0] above0, above1; // priority above the context's threshold
+  logic [NumSrc-1:0] above0, above1; // priority above the context's threshold (0 while no
+                                     // source is eligible and enabled)
   logic [25:0] word_addr;
   logic [4:0]  sel_src;              // source whose priority register is addressed
   logic        addr_err;
@@ -117,16 +118,19 @@ module umbra_plic (
   endfunction
 
   // Per-cycle work is only what eip needs (a mask and an OR); the priority
-  // search runs in the branch of a claim read, so the simulator pays for it
-  // only then.
+  // search runs in the branch of a claim read, and the 31 priority compares
+  // of eip in the branch where some source is eligible and enabled (eip is 0
+  // otherwise, whatever they give), so the simulator pays for them only then.
   assign eligible = pending_q & ~in_service_q;
 
   always_comb begin
     above0 = '0;
     above1 = '0;
-    for (int i = 1; i < NumSrc; i++) begin
-      above0[i] = (prio_q[3*i +: 3] > thresh0_q);
-      above1[i] = (prio_q[3*i +: 3] > thresh1_q);
+    if ((eligible & (enable0_q | enable1_q)) != '0) begin
+      for (int i = 1; i < NumSrc; i++) begin
+        above0[i] = (prio_q[3*i +: 3] > thresh0_q);
+        above1[i] = (prio_q[3*i +: 3] > thresh1_q);
+      end
     end
   end
 

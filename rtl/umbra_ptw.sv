@@ -179,12 +179,20 @@ module umbra_ptw
   end
 
 `ifdef UMBRA_ASSERT
-  UmbraPtwStartOnlyIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    start_i |-> (state_q == StIdle));
-  UmbraPtwRspOnlyWaiting: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    mem_rsp_valid_i |-> (state_q == StWaitL1 || state_q == StWaitL0));
-  UmbraPtwStateKnown: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    !$isunknown(state_q));
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
+  always @(posedge clk_i) begin : UmbraPtwStartOnlyIdle
+    if (rst_ni && start_i) assert (state_q == StIdle) else $error("%m: start while walking");
+  end
+  always @(posedge clk_i) begin : UmbraPtwRspOnlyWaiting
+    if (rst_ni && mem_rsp_valid_i) assert ((state_q == StWaitL1) || (state_q == StWaitL0))
+      else $error("%m: response while not waiting");
+  end
+  always @(posedge clk_i) begin : UmbraPtwStateKnown
+    if (rst_ni) assert ((^state_q) !== 1'bx) else $error("%m: state unknown");
+  end
 `endif
 
 endmodule

@@ -37,10 +37,18 @@ module umbra_tlb #(
   logic [IdxW-1:0]    victim_q, victim_d;
   logic [Entries-1:0] hit_vec;
 
-  for (genvar i = 0; i < Entries; i++) begin : gen_match
-    assign hit_vec[i] = valid_q[i] &&
-                        (vpn_q[i][19:10] == lookup_vpn_i[19:10]) &&
-                        (mega_q[i] || (vpn_q[i][9:0] == lookup_vpn_i[9:0]));
+  // No compares while the TLB is empty (after reset and each flush, and in
+  // a run that never translates): the simulator pays for them only when
+  // there is an entry. In hardware the guard is an OR of the valid bits.
+  always_comb begin
+    hit_vec = '0;
+    if (valid_q != '0) begin
+      for (int i = 0; i < Entries; i++) begin
+        hit_vec[i] = valid_q[i] &&
+                     (vpn_q[i][19:10] == lookup_vpn_i[19:10]) &&
+                     (mega_q[i] || (vpn_q[i][9:0] == lookup_vpn_i[9:0]));
+      end
+    end
   end
 
   // T bits: one flop per entry, only when the TLB keeps them.
@@ -114,9 +122,14 @@ module umbra_tlb #(
   end
 
 `ifdef UMBRA_ASSERT
+  // Immediate assertions at the clock edge, each in a block named
+  // <Module><Property> (as in umbra_clint): they read the values of the cycle
+  // that ends there, as a concurrent property would, without the sampled
+  // copy of every signal it reads that build/umbra would pay for each cycle.
   // Never two entries for one address: the walker fills only on a miss.
-  UmbraTlbOneHit: assert property (@(posedge clk_i) disable iff (!rst_ni)
-    $onehot0(hit_vec));
+  always @(posedge clk_i) begin : UmbraTlbOneHit
+    if (rst_ni) assert ($onehot0(hit_vec)) else $error("%m: hits %b", hit_vec);
+  end
 `endif
 
 endmodule

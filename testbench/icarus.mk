@@ -8,8 +8,9 @@
 # Icarus 11.0 (Debian 12) re-runs some always_comb blocks forever within one
 # time step (iverilog issue #508, fixed after 11.0): the RTL is compiled from
 # copies in $(BUILD)/icarus/rtl/ where always_comb reads `always @*`; line
-# numbers are unchanged. No -DUMBRA_ASSERT: Icarus 11 has no concurrent
-# assertions (`assert property`), which the core uses; Verilator runs them.
+# numbers are unchanged. No -DUMBRA_ASSERT: Verilator runs the assertions
+# (all immediate now, once written as `assert property`, which Icarus 11
+# lacks); the core's have not been tried under Icarus.
 
 BUILD ?= build
 SHELL := /bin/bash

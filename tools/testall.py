@@ -20,6 +20,8 @@ SUITES = [
     ("lint", "make -s lint", "verilator --lint-only -Wall is clean"),
     ("unit", "make -s unit-test", "cmocka unit tests of the C models and harness"),
     ("block", "make -s block-test", "block-level benches (CLINT, PLIC, GWB store path) on Verilator and Icarus"),
+    ("assert-fire", "make -s assert-test",
+     "RTL assertions fire: a block driven against its protocol stops on the named assertion"),
     ("cli", "bash testbench/test_cli.sh build/umbra", "bad input gets one clear line and a non-zero exit"),
     ("lockstep-fault", "bash testbench/test_lockstep.sh build/umbra",
      "an RTL fault injected at a chosen retirement is reported there by --lockstep"),

@@ -16,7 +16,7 @@ BLOCK_IV_BINS := $(foreach b,$(BLOCK_BENCHES),$(BLOCK_DIR)/icarus/$(b).vvp)
 BLOCK_VL_FLAGS := --binary --timing --assert -DUMBRA_ASSERT -Irtl -Wno-fatal
 BLOCK_IV_FLAGS := -g2012 -DUMBRA_ASSERT -Irtl
 
-.PHONY: block-test block-build
+.PHONY: block-test block-build assert-test
 
 # tb_<module>.sv tests rtl/<module>.sv.
 $(BLOCK_DIR)/verilator/tb_%/sim: testbench/block/tb_%.sv rtl/%.sv
@@ -30,7 +30,7 @@ $(BLOCK_DIR)/icarus/tb_%.vvp: testbench/block/tb_%.sv rtl/%.sv
 
 # tb_umbra_gwb tests the MMU/store path with the GWB through umbra_core, so it
 # needs the whole core; under Icarus it uses the always_comb-free copies of
-# testbench/icarus.mk and no -DUMBRA_ASSERT (no concurrent assertions there).
+# testbench/icarus.mk and, as there, no -DUMBRA_ASSERT.
 BLOCK_IV_RTL := $(patsubst rtl/%,$(BUILD)/icarus/rtl/%,$(RTL_SRCS))
 
 $(BLOCK_DIR)/verilator/tb_umbra_gwb/sim: testbench/block/tb_umbra_gwb.sv $(RTL_SRCS)
@@ -67,3 +67,17 @@ block-test: block-build
 	done; \
 	echo "block: $$pass passed, $$fail failed"; \
 	test $$fail -eq 0
+
+# The assertions fire: assert_fire.sv drives one block at a time against its
+# protocol (+case=<assertion name>); test_assert_fire.sh checks that the named
+# assertion stops the run (Verilator only, as build/umbra).
+ASSERT_FIRE_RTL := $(RTL_PKG) rtl/umbra_ptw.sv rtl/umbra_ifetch.sv rtl/umbra_muldiv.sv \
+                   rtl/umbra_tlb.sv rtl/umbra_lsu.sv rtl/umbra_csr.sv
+
+$(BLOCK_DIR)/verilator/assert_fire/sim: testbench/block/assert_fire.sv $(ASSERT_FIRE_RTL)
+	@mkdir -p $(dir $@)
+	verilator $(BLOCK_VL_FLAGS) -Mdir $(dir $@) -o sim --top-module assert_fire \
+		$(ASSERT_FIRE_RTL) $< > $(dir $@)build.log 2>&1 || { cat $(dir $@)build.log; exit 1; }
+
+assert-test: $(BLOCK_DIR)/verilator/assert_fire/sim
+	@bash testbench/block/test_assert_fire.sh $<
