@@ -230,8 +230,8 @@ static long last_le(const uint64_t *a, size_t n, uint64_t v)
 	return (long)lo - 1;
 }
 
-/* The M-mode stretch that holds cycle t, or NULL. */
-static const struct iocheck_span *span_at(const struct iocheck *c, uint64_t t)
+/* How many stretches start at or before t (they are sorted and never overlap). */
+static size_t spans_started_by(const struct iocheck *c, uint64_t t)
 {
 	size_t lo = 0, hi = c->nspan;
 
@@ -243,6 +243,14 @@ static const struct iocheck_span *span_at(const struct iocheck *c, uint64_t t)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* The M-mode stretch that holds cycle t, or NULL. */
+static const struct iocheck_span *span_at(const struct iocheck *c, uint64_t t)
+{
+	size_t lo = spans_started_by(c, t);
+
 	if (lo == 0 || c->span[lo - 1].end < t)
 		return NULL;
 	return &c->span[lo - 1];
@@ -257,16 +265,8 @@ static bool sp_enabled(const struct iocheck *c, uint8_t kind)
 /* Index of the first stretch that ends at or after t (stretches never overlap). */
 static size_t first_span_from(const struct iocheck *c, uint64_t t)
 {
-	size_t lo = 0, hi = c->nspan;
+	size_t lo = spans_started_by(c, t);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->span[mid].start <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return lo > 0 && c->span[lo - 1].end >= t ? lo - 1 : lo;
 }
 
