@@ -108,24 +108,6 @@ static int str_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* "key=" appears as a word of args (bootarg_get() also fails on a value too long for its buffer). */
-static int args_has(const char *args, const char *keyeq)
-{
-	for (const char *p = args; *p; p++) {
-		const char *a = p, *k = keyeq;
-
-		if (p != args && p[-1] != ' ')
-			continue;
-		while (*k && *a == *k) {
-			a++;
-			k++;
-		}
-		if (!*k)
-			return 1;
-	}
-	return 0;
-}
-
 static void parse_u32(const char *args, const char *key, uint32_t *val, uint32_t max, const char *msg)
 {
 	uint32_t n;
@@ -141,9 +123,11 @@ static void parse_u32(const char *args, const char *key, uint32_t *val, uint32_t
 static void parse_io_options(const char *args)
 {
 	char v[24];
+	int rc;
 
 	hv.io.policy = IO_POL_MATURE;
-	if (bootarg_get(args, "irq", v, sizeof(v)) == 0) {
+	rc = bootarg_get(args, "irq", v, sizeof(v));
+	if (rc == 0) {
 		if (str_eq(v, "immediate"))
 			hv.io.policy = IO_POL_IMMEDIATE;
 		else if (str_eq(v, "nominal"))
@@ -152,11 +136,12 @@ static void parse_io_options(const char *args)
 			hv.io.policy = IO_POL_MATURE;
 		else
 			hv_fail("unknown irq= policy (immediate, nominal or mature)", 2);
-	} else if (args_has(args, "irq=")) {
+	} else if (rc == -2) {
 		hv_fail("unknown irq= policy (immediate, nominal or mature)", 2);
 	}
 	hv.io.safepoints = IO_SP_IDLE;
-	if (bootarg_get(args, "safepoint", v, sizeof(v)) == 0) {
+	rc = bootarg_get(args, "safepoint", v, sizeof(v));
+	if (rc == 0) {
 		uint32_t sp = 0, i = 0, none = 0;
 
 		while (v[i]) {
@@ -180,7 +165,7 @@ static void parse_io_options(const char *args)
 		if (!v[0] || (none && sp))
 			hv_fail("safepoint= takes idle, poll, both (idle,poll) or none", 2);
 		hv.io.safepoints = sp;
-	} else if (args_has(args, "safepoint=")) {
+	} else if (rc == -2) {
 		hv_fail("safepoint= takes idle, poll, both (idle,poll) or none", 2);
 	}
 	hv.io.dseek = 30000;

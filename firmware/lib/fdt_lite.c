@@ -252,7 +252,7 @@ int bootarg_get(const char *args, const char *key, char *val, uint32_t cap)
 			v = k + klen + 1;
 			for (i = 0; v + i < args; i++) {
 				if (i + 1 >= cap)
-					return -1;
+					return -2;
 				val[i] = v[i];
 			}
 			val[i] = 0;
@@ -270,7 +270,7 @@ int bootarg_get_u32(const char *args, const char *key, uint32_t *val)
 	uint32_t v = 0;
 
 	if (bootarg_get(args, key, buf, sizeof(buf)))
-		return -1;
+		return -1; /* absent, or too long: as before, not a number it can read */
 	if (!buf[0])
 		return -2;
 	for (const char *p = buf; *p; p++) {

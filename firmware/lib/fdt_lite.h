@@ -24,7 +24,7 @@ int fdt_lite_memory(const void *fdt, uint32_t *base, uint32_t *size);
  */
 uint32_t fdt_lite_build(void *buf, uint32_t cap, const char *bootargs, uint32_t mem_base, uint32_t mem_size);
 
-/* Bootargs: the value of key in "k1=v1 k2=v2 ..." copied to val (cap bytes): 0, or -1 if absent or too long. */
+/* Bootargs: the value of key in "k1=v1 k2=v2 ..." copied to val (cap bytes): 0, -1 if absent, -2 if too long for cap. */
 int bootarg_get(const char *args, const char *key, char *val, uint32_t cap);
 /* The same as a decimal number: 0, -1 absent, -2 not a number. */
 int bootarg_get_u32(const char *args, const char *key, uint32_t *val);

@@ -72,7 +72,7 @@ static void test_bootargs(void **state)
 	assert_string_equal(v, "oos");
 	assert_int_equal(bootarg_get("ptx=1", "pt", v, sizeof(v)), -1);
 	assert_int_equal(bootarg_get("pt", "pt", v, sizeof(v)), -1);
-	assert_int_equal(bootarg_get("pt=0123456789", "pt", v, sizeof(v)), -1); /* too long */
+	assert_int_equal(bootarg_get("pt=0123456789", "pt", v, sizeof(v)), -2); /* too long */
 	assert_int_equal(bootarg_get(NULL, "pt", v, sizeof(v)), -1);
 	assert_int_equal(bootarg_get_u32("n=4096 batch=16", "batch", &n), 0);
 	assert_int_equal(n, 16);
